@@ -1,0 +1,159 @@
+//! The artifact directory: `config.json`, `model.bpk` (Burn's burnpack record) and
+//! `metrics.csv`. Every file is written to a temporary name and renamed into place, so a
+//! reader never sees half a file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use burn::prelude::*;
+use burn::store::ModuleRecord;
+
+use crate::error::{Error, Result};
+use crate::model::Mlp;
+use crate::train::{EpochMetrics, TrainingConfig};
+
+/// Default artifact directory, relative to the working directory.
+pub const DEFAULT_DIR: &str = "artifacts";
+
+/// Paths and readers/writers of one artifact directory.
+#[derive(Debug, Clone)]
+pub struct ArtifactDir {
+    root: PathBuf,
+}
+
+impl ArtifactDir {
+    /// The directory `root` (not created yet).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The directory itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `config.json`: the [`TrainingConfig`] of the run.
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join("config.json")
+    }
+
+    /// `model.bpk`: the trained parameters.
+    pub fn model_path(&self) -> PathBuf {
+        self.root.join("model.bpk")
+    }
+
+    /// `metrics.csv`: one row per epoch.
+    pub fn metrics_path(&self) -> PathBuf {
+        self.root.join("metrics.csv")
+    }
+
+    /// Creates the directory (and its parents) if needed.
+    pub fn create(&self) -> Result<()> {
+        if self.root.exists() && !self.root.is_dir() {
+            return Err(Error::Artifact {
+                path: self.root.clone(),
+                reason: "exists and is not a directory; --artifact-dir needs a directory".into(),
+            });
+        }
+        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
+    }
+
+    /// Writes `config.json`.
+    pub fn save_config(&self, config: &TrainingConfig) -> Result<()> {
+        let json = serde_json::to_vec_pretty(config).map_err(|e| Error::Artifact {
+            path: self.config_path(),
+            reason: e.to_string(),
+        })?;
+        write_atomic(&self.config_path(), &json)
+    }
+
+    /// Reads `config.json`.
+    pub fn load_config(&self) -> Result<TrainingConfig> {
+        let path = self.config_path();
+        let text = fs::read_to_string(&path).map_err(|e| missing_or_io(&path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Artifact {
+            path,
+            reason: format!("not a backprop training config ({e})"),
+        })
+    }
+
+    /// Writes the model's parameters to `model.bpk`.
+    pub fn save_model(&self, model: &Mlp) -> Result<()> {
+        let path = self.model_path();
+        let bytes = model
+            .clone()
+            .into_record()
+            .into_bytes()
+            .map_err(|e| Error::Artifact {
+                path: path.clone(),
+                reason: format!("cannot encode the model ({e})"),
+            })?;
+        write_atomic(&path, &bytes)
+    }
+
+    /// Builds the model of `config.json` on `device` and loads `model.bpk` into it.
+    pub fn load_model(&self, device: &Device) -> Result<(TrainingConfig, Mlp)> {
+        let config = self.load_config()?;
+        let path = self.model_path();
+        let bytes = fs::read(&path).map_err(|e| missing_or_io(&path, e))?;
+        let record =
+            ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes)).map_err(|e| {
+                Error::Artifact {
+                    path: path.clone(),
+                    reason: format!("not a burnpack model record ({e})"),
+                }
+            })?;
+        let model = config
+            .model
+            .init(device)
+            .try_load_record(record)
+            .map_err(|e| Error::Artifact {
+                path,
+                reason: format!("does not fit the architecture in config.json ({e})"),
+            })?;
+        Ok((config, model))
+    }
+
+    /// Writes `metrics.csv`: `epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds`.
+    pub fn save_metrics(&self, epochs: &[EpochMetrics]) -> Result<()> {
+        let mut csv = String::from(EpochMetrics::CSV_HEADER);
+        csv.push('\n');
+        for epoch in epochs {
+            csv.push_str(&epoch.csv_row());
+            csv.push('\n');
+        }
+        write_atomic(&self.metrics_path(), csv.as_bytes())
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over
+/// `path`: a crash leaves either the old file or the new one, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        Error::io(path, e)
+    })
+}
+
+fn missing_or_io(path: &Path, error: std::io::Error) -> Error {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        Error::Artifact {
+            path: path.to_path_buf(),
+            reason: "not found; run `backprop train` first or pass --artifact-dir".into(),
+        }
+    } else {
+        Error::io(path, error)
+    }
+}

@@ -1,0 +1,87 @@
+//! The compiled-in backends, and the one place a device is chosen.
+
+use burn::prelude::Device;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A Burn backend that the `--backend` flag can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backend {
+    /// burn-flex: Burn 0.22's pure-Rust CPU backend (cargo feature `flex`, the default).
+    Flex,
+    /// burn-ndarray: the CPU backend Burn 0.22 deprecates (cargo feature `ndarray`).
+    Ndarray,
+    /// wgpu: GPU through Vulkan, Metal or DX12 (cargo feature `wgpu`).
+    Wgpu,
+}
+
+impl Backend {
+    /// The backend used when `--backend` is not given: the first compiled in of flex, ndarray, wgpu.
+    pub fn default_compiled() -> Self {
+        Self::compiled().first().copied().unwrap_or(Backend::Flex)
+    }
+
+    /// Backends compiled into this binary.
+    pub fn compiled() -> Vec<Self> {
+        [Backend::Flex, Backend::Ndarray, Backend::Wgpu]
+            .into_iter()
+            .filter(|backend| backend.is_compiled())
+            .collect()
+    }
+
+    /// Whether the cargo feature of this backend was enabled at build time.
+    pub fn is_compiled(self) -> bool {
+        match self {
+            Backend::Flex => cfg!(feature = "flex"),
+            Backend::Ndarray => cfg!(feature = "ndarray"),
+            Backend::Wgpu => cfg!(feature = "wgpu"),
+        }
+    }
+
+    /// The name `--backend` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Flex => "flex",
+            Backend::Ndarray => "ndarray",
+            Backend::Wgpu => "wgpu",
+        }
+    }
+
+    /// The plain (non-autodiff) device of this backend.
+    pub fn device(self) -> Result<Device> {
+        if !self.is_compiled() {
+            return Err(Error::Backend(format!(
+                "--backend {0}: not compiled in; rebuild with `--features {0}` (compiled in: {1})",
+                self.name(),
+                Self::compiled()
+                    .iter()
+                    .map(|b| b.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        Ok(self.device_unchecked())
+    }
+
+    #[allow(unreachable_code, deprecated)]
+    fn device_unchecked(self) -> Device {
+        match self {
+            #[cfg(feature = "flex")]
+            Backend::Flex => Device::flex(),
+            #[cfg(feature = "ndarray")]
+            Backend::Ndarray => Device::ndarray(),
+            #[cfg(feature = "wgpu")]
+            Backend::Wgpu => Device::wgpu(burn::prelude::DeviceKind::DefaultDevice),
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("checked by is_compiled"),
+        }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

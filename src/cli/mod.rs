@@ -1,0 +1,46 @@
+//! The command line: argument parsing, and one module per subcommand.
+
+mod args;
+mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+/// Backpropagation lab on Burn: a 784-132-10 MLP on MNIST, trained by Burn's Learner.
+#[derive(Debug, Parser)]
+#[command(name = "backprop", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Train the MLP (no flags: the lab's experiment) and save it to the artifact directory.
+    Train(train::TrainArgs),
+}
+
+/// Parses the command line, runs the subcommand, and maps errors to exit codes:
+/// 2 for bad flags or input files, 1 for failures at run time.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Train(args) => train::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => report(&error),
+    }
+}
+
+fn report(error: &Error) -> ExitCode {
+    eprintln!("error: {error}");
+    if error.is_input_error() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
+}

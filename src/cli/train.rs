@@ -1,0 +1,107 @@
+//! `backprop train`.
+
+use clap::Args;
+
+use super::args::{ModelArgs, RunArgs};
+use crate::error::Result;
+use crate::train::{Engine, TrainingConfig, train};
+
+/// Flags of `train`; the defaults are the lab's.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// Passes over the training set.
+    #[arg(long, default_value_t = 10)]
+    epochs: usize,
+    /// Examples per SGD step.
+    #[arg(long, default_value_t = 128)]
+    batch_size: usize,
+    /// SGD learning rate η (plain SGD: no momentum, no weight decay).
+    #[arg(long, default_value_t = 0.05)]
+    lr: f64,
+    /// Seed of the initial weights (and of the shuffling with --shuffle).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Shuffle the training set every epoch (default: file order, as the lab).
+    #[arg(long)]
+    shuffle: bool,
+    /// Stop after an epoch whose mean train accuracy (%) exceeds this.
+    #[arg(long, default_value_t = 99.0)]
+    stop_above: f64,
+    /// Train on the first N training images only (quick runs).
+    #[arg(long)]
+    train_limit: Option<usize>,
+    /// How gradients are computed and applied.
+    #[arg(long, value_enum, default_value_t = Engine::Learner)]
+    engine: Engine,
+}
+
+impl TrainArgs {
+    fn config(&self) -> TrainingConfig {
+        TrainingConfig::new(self.model.config())
+            .with_epochs(self.epochs)
+            .with_batch_size(self.batch_size)
+            .with_lr(self.lr)
+            .with_seed(self.seed)
+            .with_shuffle(self.shuffle)
+            .with_stop_above(self.stop_above)
+            .with_train_limit(self.train_limit)
+            .with_engine(self.engine)
+    }
+}
+
+/// Trains, prints the lab's lines, and saves the artifacts.
+pub fn run(args: TrainArgs) -> Result<()> {
+    let config = args.config();
+    config.validate()?;
+    let device = args.run.backend.device()?;
+    let data_dir = args.run.data_dir();
+    let data = args.run.load_data()?;
+    let model = &config.model;
+    println!(
+        "Training {} MLP ({}, {}, init {}) on {} ({:?}); {} train / {} test images from {}",
+        model
+            .widths()
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join("-"),
+        name(model.activation),
+        name(model.head),
+        name(model.init),
+        args.run.backend,
+        device,
+        config
+            .train_limit
+            .unwrap_or(data.train.len())
+            .min(data.train.len()),
+        data.test.len(),
+        data_dir.display()
+    );
+    let artifacts = args.run.artifacts();
+    let outcome = train(&config, &data, &device, &artifacts)?;
+    let last = outcome.last();
+    println!(
+        "Test Loss: {:.4}, Test Accuracy: {:.2}%",
+        last.test_loss, last.test_accuracy
+    );
+    println!(
+        "Wall time: {:.2} s for {} epoch(s), {:.2} s/epoch; saved to {}",
+        outcome.seconds,
+        outcome.epochs.len(),
+        outcome.seconds / outcome.epochs.len() as f64,
+        artifacts.root().display()
+    );
+    Ok(())
+}
+
+/// The flag spelling of a value enum (e.g. `softmax-ce`).
+fn name(value: impl clap::ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}

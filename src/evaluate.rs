@@ -1,0 +1,83 @@
+//! Loss and accuracy of a model on a whole split, summed on the device and read once.
+
+use burn::prelude::*;
+
+use crate::data::{MnistBatch, MnistSplit};
+use crate::loss::lab_loss_per_example;
+use crate::model::{Head, Mlp};
+
+/// Examples per forward pass when evaluating (the size does not change the results).
+pub const EVAL_BATCH_SIZE: usize = 1000;
+
+/// Running sums of the lab loss and of correct predictions, kept on the device.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    loss_sum: Option<Tensor<1>>,
+    correct: Option<Tensor<1, Int>>,
+    count: usize,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Tally {
+    /// Nothing counted yet.
+    pub fn new() -> Self {
+        Self {
+            loss_sum: None,
+            correct: None,
+            count: 0,
+        }
+    }
+
+    /// Adds a batch.
+    ///
+    /// # Shapes
+    /// - `logits`: `[m, k]`, `targets`: `[m]`
+    pub fn add(&mut self, head: Head, logits: Tensor<2>, targets: Tensor<1, Int>) {
+        let [m, _] = logits.dims();
+        let loss = lab_loss_per_example(head, logits.clone(), targets.clone()).sum();
+        let correct = logits.argmax(1).reshape([m]).equal(targets).int().sum();
+        self.loss_sum = Some(match self.loss_sum.take() {
+            Some(sum) => sum + loss,
+            None => loss,
+        });
+        self.correct = Some(match self.correct.take() {
+            Some(sum) => sum + correct,
+            None => correct,
+        });
+        self.count += m;
+    }
+
+    /// Examples counted.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// (mean lab loss, accuracy in %); reads the device once.
+    pub fn finish(self) -> (f64, f64) {
+        let (Some(loss), Some(correct)) = (self.loss_sum, self.correct) else {
+            return (f64::NAN, f64::NAN);
+        };
+        let n = self.count as f64;
+        let loss = loss.into_scalar::<f64>() / n;
+        let correct = correct.into_scalar::<i64>() as f64;
+        (loss, 100.0 * correct / n)
+    }
+}
+
+/// Mean lab loss and accuracy (%) of `model` on all of `split`.
+pub fn evaluate(model: &Mlp, split: &MnistSplit, device: &Device) -> (f64, f64) {
+    let mut tally = Tally::new();
+    let mut start = 0;
+    while start < split.len() {
+        let end = (start + EVAL_BATCH_SIZE).min(split.len());
+        let batch = MnistBatch::from_range(split, start..end, device);
+        tally.add(model.head, model.forward(batch.images), batch.targets);
+        start = end;
+    }
+    tally.finish()
+}

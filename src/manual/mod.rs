@@ -1,0 +1,128 @@
+//! Backpropagation by hand: the lab's equations applied to the parameters of the Burn
+//! [`Mlp`], on a plain (non-autodiff) device, for any depth.
+//!
+//! [`forward`] keeps every layer's Z_l and A_l; [`backward`] walks the layers from the output
+//! back with the functions of [`equations`]; [`sgd_step`] applies p ← p − η·dp. The gradients
+//! come back in the module's own layout, so they compare entry by entry with Burn's autodiff.
+
+pub mod equations;
+
+use burn::prelude::*;
+
+use crate::loss::one_hot;
+use crate::model::Mlp;
+use equations::{
+    activation_derivative, bias_grad, hidden_delta, output_delta, sgd_update, weight_grad,
+};
+
+/// What the forward pass keeps for the backward pass.
+#[derive(Debug, Clone)]
+pub struct ForwardCache {
+    /// A_0 = X, A_1 … A_{L−1} (hidden outputs), A_L = Ŷ: `[m, n_l]` each.
+    pub activations: Vec<Tensor<2>>,
+    /// Z_1 … Z_L: `[m, n_l]` each (Z_L are the logits).
+    pub pre_activations: Vec<Tensor<2>>,
+}
+
+impl ForwardCache {
+    /// Logits Z_L: `[m, k]`.
+    pub fn logits(&self) -> &Tensor<2> {
+        self.pre_activations.last().expect("at least one layer")
+    }
+
+    /// Probabilities Ŷ = A_L: `[m, k]`.
+    pub fn probabilities(&self) -> &Tensor<2> {
+        self.activations.last().expect("at least one layer")
+    }
+}
+
+/// Gradient of one layer, in Burn's layout.
+#[derive(Debug, Clone)]
+pub struct LayerGradient {
+    /// dW_l: `[n_{l−1}, n_l]`.
+    pub weight: Tensor<2>,
+    /// db_l: `[n_l]`.
+    pub bias: Tensor<1>,
+}
+
+/// Gradients of every layer, in [`Mlp::layers`] order (hidden layers first, output last).
+pub type Gradients = Vec<LayerGradient>;
+
+/// Forward pass keeping every layer's Z and A.
+///
+/// # Shapes
+/// - `images` X: `[m, inputs]`
+pub fn forward(model: &Mlp, images: Tensor<2>) -> ForwardCache {
+    let mut activations = vec![images];
+    let mut pre_activations = Vec::with_capacity(model.hidden.len() + 1);
+    for layer in &model.hidden {
+        let z = layer.forward(activations.last().unwrap().clone()); // [m, n_l]
+        activations.push(model.activation.apply(z.clone()));
+        pre_activations.push(z);
+    }
+    let logits = model.output.forward(activations.last().unwrap().clone()); // [m, k]
+    activations.push(model.head.probabilities(logits.clone()));
+    pre_activations.push(logits);
+    ForwardCache {
+        activations,
+        pre_activations,
+    }
+}
+
+/// Backward pass: every layer's dW and db from the cache and the targets.
+///
+/// # Shapes
+/// - `targets`: `[m]` class indices
+pub fn backward(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>) -> Gradients {
+    let [_, classes] = cache.probabilities().dims();
+    let weights: Vec<Tensor<2>> = model.layers().map(|layer| layer.weight.val()).collect();
+    let depth = weights.len();
+
+    let mut delta = output_delta(cache.probabilities().clone(), one_hot(targets, classes));
+    let mut gradients = Vec::with_capacity(depth);
+    for l in (0..depth).rev() {
+        let previous = cache.activations[l].clone(); // A_{l} feeds layer l+1 (0-based l)
+        gradients.push(LayerGradient {
+            weight: weight_grad(previous, delta.clone()),
+            bias: bias_grad(delta.clone()),
+        });
+        if l > 0 {
+            let derivative = activation_derivative(
+                model.activation,
+                cache.pre_activations[l - 1].clone(),
+                cache.activations[l].clone(),
+            );
+            delta = hidden_delta(delta, weights[l].clone(), derivative);
+        }
+    }
+    gradients.reverse();
+    gradients
+}
+
+/// Forward and backward in one call.
+///
+/// # Shapes
+/// - `images`: `[m, inputs]`, `targets`: `[m]`
+pub fn gradients(model: &Mlp, images: Tensor<2>, targets: Tensor<1, Int>) -> Gradients {
+    let cache = forward(model, images);
+    backward(model, &cache, targets)
+}
+
+/// One plain SGD step with the given gradients; parameter ids are kept.
+pub fn sgd_step(mut model: Mlp, gradients: &[LayerGradient], lr: f64) -> Mlp {
+    let layers = model
+        .hidden
+        .iter_mut()
+        .chain(std::iter::once(&mut model.output));
+    for (layer, gradient) in layers.zip(gradients) {
+        layer.weight = layer
+            .weight
+            .clone()
+            .map(|w| sgd_update(w, gradient.weight.clone(), lr));
+        layer.bias = layer
+            .bias
+            .take()
+            .map(|b| b.map(|b| sgd_update(b, gradient.bias.clone(), lr)));
+    }
+    model
+}

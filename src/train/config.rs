@@ -1,0 +1,77 @@
+//! Settings of one training run, saved as `config.json` in the artifact directory.
+
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::MlpConfig;
+
+/// How the parameters are updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Engine {
+    /// Burn's `Learner` with autodiff gradients and Burn's SGD optimizer.
+    Learner,
+    /// The lab's hand-derived gradients and plain SGD, on the plain device (no autodiff).
+    Manual,
+}
+
+/// Everything that defines a training run (the lab's defaults).
+#[derive(Config, Debug)]
+pub struct TrainingConfig {
+    /// The network.
+    pub model: MlpConfig,
+    /// Passes over the training set.
+    #[config(default = 10)]
+    pub epochs: usize,
+    /// Examples per SGD step.
+    #[config(default = 128)]
+    pub batch_size: usize,
+    /// SGD learning rate η.
+    #[config(default = 0.05)]
+    pub lr: f64,
+    /// Seed of the weight initialisation and of the shuffling.
+    #[config(default = 42)]
+    pub seed: u64,
+    /// Shuffle the training set each epoch (the lab keeps file order).
+    #[config(default = false)]
+    pub shuffle: bool,
+    /// Stop after an epoch whose mean train accuracy (%) exceeds this.
+    #[config(default = 99.0)]
+    pub stop_above: f64,
+    /// Use only the first N training images (all when absent).
+    #[config(default = "None")]
+    pub train_limit: Option<usize>,
+    /// Update rule.
+    #[config(default = "Engine::Learner")]
+    pub engine: Engine,
+}
+
+impl TrainingConfig {
+    /// Checks every setting; the error names the flag at fault.
+    pub fn validate(&self) -> crate::Result<()> {
+        self.model.validate()?;
+        if self.epochs == 0 {
+            return Err(Error::Config("--epochs: must be at least 1".into()));
+        }
+        if self.batch_size == 0 {
+            return Err(Error::Config("--batch-size: must be at least 1".into()));
+        }
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return Err(Error::Config(format!(
+                "--lr: must be a finite number > 0, got {}",
+                self.lr
+            )));
+        }
+        if !(self.stop_above > 0.0 && self.stop_above <= 100.0) {
+            return Err(Error::Config(format!(
+                "--stop-above: must be in (0, 100], got {}",
+                self.stop_above
+            )));
+        }
+        if self.train_limit == Some(0) {
+            return Err(Error::Config("--train-limit: must be at least 1".into()));
+        }
+        Ok(())
+    }
+}

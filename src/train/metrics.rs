@@ -1,0 +1,55 @@
+//! Per-epoch results, in the lab's words.
+
+use std::fmt;
+
+/// Loss and accuracy of one epoch, on the training batches (running mean while training, as
+/// the lab reports it) and on the test set (after the epoch).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochMetrics {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Mean lab loss over the epoch's training examples.
+    pub train_loss: f64,
+    /// Train accuracy in percent.
+    pub train_accuracy: f64,
+    /// Lab loss on the test set.
+    pub test_loss: f64,
+    /// Test accuracy in percent.
+    pub test_accuracy: f64,
+    /// Wall time of the epoch (training and test pass), in seconds.
+    pub seconds: f64,
+}
+
+impl EpochMetrics {
+    /// Header of `metrics.csv`.
+    pub const CSV_HEADER: &'static str =
+        "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds";
+
+    /// One `metrics.csv` row.
+    pub fn csv_row(&self) -> String {
+        format!(
+            "{},{:.6},{:.4},{:.6},{:.4},{:.3}",
+            self.epoch,
+            self.train_loss,
+            self.train_accuracy,
+            self.test_loss,
+            self.test_accuracy,
+            self.seconds
+        )
+    }
+
+    /// The lab's line, e.g. `Epoch 1/10 - Loss: 0.8243 - Accuracy: 74.75% - Test Loss: …`.
+    pub fn line(&self, total_epochs: usize) -> String {
+        format!("Epoch {}/{total_epochs} - {self}", self.epoch)
+    }
+}
+
+impl fmt::Display for EpochMetrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Loss: {:.4} - Accuracy: {:.2}% - Test Loss: {:.4} - Test Accuracy: {:.2}%",
+            self.train_loss, self.train_accuracy, self.test_loss, self.test_accuracy
+        )
+    }
+}

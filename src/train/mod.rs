@@ -1,0 +1,116 @@
+//! Training: Burn's `Learner` (autodiff) or the manual engine (the lab's equations), with the
+//! same initial weights, batch order, stopping rule and output.
+
+mod config;
+mod learner;
+mod manual_engine;
+mod metrics;
+mod printer;
+mod progress;
+mod step;
+mod stop;
+
+use std::time::Instant;
+
+use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
+use burn::prelude::*;
+
+pub use config::{Engine, TrainingConfig};
+pub use metrics::EpochMetrics;
+pub use printer::{EpochLog, EpochPrinter};
+pub use progress::SplitProgress;
+pub use stop::StopAboveAccuracy;
+
+use crate::artifacts::ArtifactDir;
+use crate::data::{Mnist, MnistBatch, MnistBatcher, MnistDataset, MnistSplit};
+use crate::error::{Error, Result};
+use crate::model::Mlp;
+
+/// What a finished run produced.
+#[derive(Debug)]
+pub struct TrainOutcome {
+    /// The trained model, on the plain (non-autodiff) device.
+    pub model: Mlp,
+    /// One entry per completed epoch.
+    pub epochs: Vec<EpochMetrics>,
+    /// Wall time of the training loop, in seconds.
+    pub seconds: f64,
+}
+
+impl TrainOutcome {
+    /// The last completed epoch (its test figures are the final model's).
+    pub fn last(&self) -> &EpochMetrics {
+        self.epochs
+            .last()
+            .expect("a finished run has at least one epoch")
+    }
+}
+
+/// Trains `config.model` on `data` with `config.engine` on `device` (a plain device; the
+/// Learner adds autodiff itself), writing `config.json`, `model.bpk` and `metrics.csv` to
+/// `artifacts`. The initial weights are drawn on `device` from `config.seed`, so both engines
+/// start from the same ones.
+pub fn train(
+    config: &TrainingConfig,
+    data: &Mnist,
+    device: &Device,
+    artifacts: &ArtifactDir,
+) -> Result<TrainOutcome> {
+    config.validate()?;
+    check_input_size(config, data)?;
+    artifacts.create()?;
+    artifacts.save_config(config)?;
+
+    let train_split = match config.train_limit {
+        Some(limit) => data.train.take(limit),
+        None => data.train.clone(),
+    };
+    device.seed(config.seed);
+    let model = config.model.init(device);
+
+    let started = Instant::now();
+    let (model, epochs) = match config.engine {
+        Engine::Learner => learner::fit(config, model, train_split, &data.test)?,
+        Engine::Manual => manual_engine::fit(config, model, train_split, &data.test, device)?,
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    if epochs.is_empty() {
+        return Err(Error::Training("no epoch completed".into()));
+    }
+    artifacts.save_model(&model)?;
+    artifacts.save_metrics(&epochs)?;
+    Ok(TrainOutcome {
+        model,
+        epochs,
+        seconds,
+    })
+}
+
+/// The training batches, in file order or shuffled from `config.seed` (the same for both engines).
+fn train_loader(
+    config: &TrainingConfig,
+    split: MnistSplit,
+) -> std::sync::Arc<dyn DataLoader<MnistBatch>> {
+    let mut builder = DataLoaderBuilder::new(MnistBatcher).batch_size(config.batch_size);
+    if config.shuffle {
+        builder = builder.shuffle(config.seed);
+    }
+    builder.build(MnistDataset::new(split))
+}
+
+/// The images must have as many pixels as the model has inputs.
+fn check_input_size(config: &TrainingConfig, data: &Mnist) -> Result<()> {
+    for (name, split) in [("training", &data.train), ("test", &data.test)] {
+        let images = &split.images;
+        if images.pixels_per_image() != config.model.inputs {
+            return Err(Error::Config(format!(
+                "the {name} images are {}x{} = {} pixels, but the model takes {} inputs",
+                images.rows,
+                images.cols,
+                images.pixels_per_image(),
+                config.model.inputs
+            )));
+        }
+    }
+    Ok(())
+}

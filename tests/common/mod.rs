@@ -1,0 +1,74 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use backprop::data::{Mnist, default_data_dir};
+
+/// The real MNIST files shipped in `data/mnist`.
+pub fn mnist() -> Mnist {
+    Mnist::load(&default_data_dir()).expect("the shipped MNIST files load")
+}
+
+/// Bytes of an IDX file of unsigned bytes with the given dimensions.
+pub fn idx_bytes(dims: &[u32], data: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![0, 0, 0x08, dims.len() as u8];
+    for d in dims {
+        bytes.extend_from_slice(&d.to_be_bytes());
+    }
+    bytes.extend_from_slice(data);
+    bytes
+}
+
+/// Writes `bytes` to `dir/name`, gzip-compressing when the name ends in `.gz`.
+pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    if name.ends_with(".gz") {
+        let file = std::fs::File::create(&path).unwrap();
+        let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap();
+    } else {
+        std::fs::write(&path, bytes).unwrap();
+    }
+    path
+}
+
+/// A directory holding a small valid MNIST-format dataset (`n` train and `n` test images of
+/// `rows`×`cols`), uncompressed.
+pub fn tiny_dataset(n: u32, rows: u32, cols: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let pixels: Vec<u8> = (0..n * rows * cols).map(|i| (i % 256) as u8).collect();
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    for prefix in ["train", "t10k"] {
+        write_file(
+            dir.path(),
+            &format!("{prefix}-images-idx3-ubyte"),
+            &idx_bytes(&[n, rows, cols], &pixels),
+        );
+        write_file(
+            dir.path(),
+            &format!("{prefix}-labels-idx1-ubyte"),
+            &idx_bytes(&[n], &labels),
+        );
+    }
+    dir
+}
+
+/// The first `m` images (from `offset`) of a split as a batch on `device`.
+pub fn mnist_batch(
+    split: &backprop::data::MnistSplit,
+    offset: usize,
+    m: usize,
+    device: &burn::prelude::Device,
+) -> backprop::data::MnistBatch {
+    use backprop::data::{MnistBatcher, MnistDataset};
+    use burn::data::dataloader::batcher::Batcher;
+    use burn::data::dataset::Dataset;
+    let dataset = MnistDataset::new(split.clone());
+    let items = (offset..offset + m)
+        .map(|i| dataset.get(i).unwrap())
+        .collect();
+    MnistBatcher.batch(items, device)
+}

@@ -1,0 +1,75 @@
+//! The manual engine and Burn's Learner, from the same seed, end 50 SGD steps with the same
+//! parameters (f32 criterion |a − b| ≤ 1e-5 + 1e-4·|b|), and report the same metrics.
+
+mod common;
+
+use backprop::artifacts::ArtifactDir;
+use backprop::gradcheck::{FlatTensor, Precision, difference};
+use backprop::model::{Activation, Head, MlpConfig};
+use backprop::train::{Engine, TrainOutcome, TrainingConfig, train};
+use burn::prelude::*;
+
+fn run(config: &TrainingConfig, engine: Engine) -> TrainOutcome {
+    let data = common::mnist();
+    let dir = tempfile::tempdir().unwrap();
+    let config = config.clone().with_engine(engine);
+    train(
+        &config,
+        &data,
+        &Device::default(),
+        &ArtifactDir::new(dir.path()),
+    )
+    .unwrap()
+}
+
+fn parameters(outcome: &TrainOutcome) -> Vec<FlatTensor> {
+    outcome
+        .model
+        .layers()
+        .flat_map(|l| {
+            [
+                l.weight.val().into_data().convert::<f64>(),
+                l.bias.as_ref().unwrap().val().into_data().convert::<f64>(),
+            ]
+        })
+        .map(|d| FlatTensor {
+            shape: d.shape().to_vec(),
+            values: d.try_to_vec().unwrap(),
+        })
+        .collect()
+}
+
+#[test]
+fn fifty_steps_of_both_engines_agree() {
+    for (activation, head, hidden) in [
+        (Activation::Tanh, Head::SoftmaxCe, vec![132]),
+        (Activation::Sigmoid, Head::SigmoidBce, vec![64, 32]),
+        (Activation::Relu, Head::SoftmaxCe, vec![32, 32, 32, 32]),
+    ] {
+        // 50 batches of 128 = the first 6,400 images, one epoch.
+        let config = TrainingConfig::new(
+            MlpConfig::new()
+                .with_hidden(hidden)
+                .with_activation(activation)
+                .with_head(head),
+        )
+        .with_epochs(1)
+        .with_train_limit(Some(50 * 128));
+        let learner = run(&config, Engine::Learner);
+        let manual = run(&config, Engine::Manual);
+        for (a, b) in parameters(&manual).iter().zip(&parameters(&learner)) {
+            let d = difference(&a.values, &b.values, Precision::F32);
+            assert!(d.within_tolerance, "{activation:?} {head:?}: {d:?}");
+        }
+        let (l, m) = (learner.last(), manual.last());
+        assert!(
+            (l.train_accuracy - m.train_accuracy).abs() < 0.05,
+            "{l:?} {m:?}"
+        );
+        assert!(
+            (l.test_accuracy - m.test_accuracy).abs() < 0.05,
+            "{l:?} {m:?}"
+        );
+        assert!((l.train_loss - m.train_loss).abs() < 1e-4, "{l:?} {m:?}");
+    }
+}
