@@ -22,7 +22,8 @@ pub fn one_hot(targets: Tensor<1, Int>, classes: usize) -> Tensor<2> {
 
 /// The training objective, computed stably from the logits:
 /// softmax-ce: J = −(1/m) Σ_i Σ_k Y log softmax(Z);
-/// sigmoid-bce: J = (1/m) Σ_i Σ_k [softplus(Z) − Y·Z] (binary cross-entropy on the logits).
+/// sigmoid-bce: J = −(1/m) Σ_i Σ_k [Y log σ(Z) + (1 − Y) log σ(−Z)] (binary cross-entropy
+/// on the logits).
 ///
 /// # Shapes
 /// - `logits`: `[m, k]`, `targets`: `[m]`
@@ -32,7 +33,13 @@ pub fn objective(head: Head, logits: Tensor<2>, targets: Tensor<1, Int>) -> Tens
     let y = one_hot(targets, k);
     let per_entry = match head {
         Head::SoftmaxCe => activation::log_softmax(logits, 1).mul(y).neg(),
-        Head::SigmoidBce => softplus(logits.clone()).sub(logits.mul(y)),
+        // −[Y log σ(Z) + (1 − Y) log σ(−Z)], with Burn's overflow-free log-sigmoid (whose
+        // derivative is right at Z = 0, where a max(Z, 0)-based softplus gives 0 instead of ½).
+        Head::SigmoidBce => {
+            let positive = activation::log_sigmoid(logits.clone()).mul(y.clone());
+            let negative = activation::log_sigmoid(logits.neg()).mul(y.neg().add_scalar(1.0));
+            positive.add(negative).neg()
+        }
     };
     // × (1/m) rather than ÷ m: Burn 0.22.1's autodiff differentiates `div_scalar` through an
     // f32 reciprocal, which would cost f64 gradients about 5e-8 of relative precision.
@@ -68,9 +75,4 @@ pub fn lab_loss_per_example(head: Head, logits: Tensor<2>, targets: Tensor<1, In
         }
     };
     per_entry.sum_dim(1).reshape([m]).neg()
-}
-
-/// softplus(z) = log(1 + e^z), computed as max(z, 0) + log1p(e^−|z|) so it never overflows.
-fn softplus(z: Tensor<2>) -> Tensor<2> {
-    activation::relu(z.clone()) + z.abs().neg().exp().log1p()
 }

@@ -144,7 +144,7 @@ fn head_strategy() -> impl Strategy<Value = Head> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Random widths, depths, batch sizes, seeds and inputs (in [0, 1], like pixels).
     #[test]

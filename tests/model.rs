@@ -218,3 +218,35 @@ fn one_sgd_step_moves_every_parameter_by_minus_lr_times_its_gradient() {
         }
     }
 }
+
+#[test]
+fn objective_gradient_is_probabilities_minus_targets_over_m_even_at_zero() {
+    let device = Device::default().autodiff();
+    // Logits at 0 (where a max(z, 0)-based softplus would differentiate to 0), small and large.
+    let rows = [[0.0f32, 0.0, 0.0], [-3.0, 0.5, 2.0], [20.0, -20.0, 0.0]];
+    let targets = Tensor::<1, Int>::from_ints([0, 2, 1], &device);
+    for head in HEADS {
+        let logits = Tensor::<2>::from_floats(rows, &device).require_grad();
+        let loss = objective(head, logits.clone(), targets.clone());
+        let grad: Vec<f32> = logits
+            .grad(&loss.backward())
+            .unwrap()
+            .into_data()
+            .try_to_vec()
+            .unwrap();
+        let probabilities: Vec<f32> = head
+            .probabilities(Tensor::<2>::from_floats(rows, &device))
+            .into_data()
+            .try_to_vec()
+            .unwrap();
+        let y = [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+        for i in 0..9 {
+            let expected = (probabilities[i] - y[i]) / 3.0;
+            assert!(
+                (grad[i] - expected).abs() < 1e-6,
+                "{head:?} entry {i}: {} vs {expected}",
+                grad[i]
+            );
+        }
+    }
+}
