@@ -27,6 +27,9 @@ pub enum Error {
     /// Training failed on the device.
     #[error("training failed: {0}")]
     Training(String),
+    /// A gradient check found a mismatch.
+    #[error("gradient check failed: {0}")]
+    Check(String),
 }
 
 /// Result with [`Error`].
@@ -51,6 +54,6 @@ impl Error {
 
     /// True for errors caused by what the user gave (files, flags), as opposed to failures at run time.
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, Error::Training(_))
+        !matches!(self, Error::Training(_) | Error::Check(_))
     }
 }

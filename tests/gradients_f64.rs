@@ -1,6 +1,6 @@
 //! In f64 (own process: the float type is set on the device before any tensor exists):
 //! manual gradients equal autodiff to a relative 1e-9 on every entry, and both agree with
-//! central finite differences (h = 1e-6) to a relative 1e-6.
+//! central finite differences (h = 1e-5) to a relative 1e-6.
 
 mod common;
 

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use burn::prelude::Device;
 use clap::Args;
 
 use crate::artifacts::{ArtifactDir, DEFAULT_DIR};
@@ -16,12 +17,13 @@ pub struct ModelArgs {
     /// Hidden layer sizes, input side first (e.g. 132, or 256,128).
     #[arg(long, value_delimiter = ',', default_value = "132")]
     pub hidden: Vec<usize>,
-    /// Activation of the hidden layers.
-    #[arg(long, value_enum, default_value_t = Activation::Tanh)]
-    pub activation: Activation,
-    /// Output head: softmax + cross-entropy, or sigmoid + binary cross-entropy (TP 3).
-    #[arg(long, value_enum, default_value_t = Head::SoftmaxCe)]
-    pub head: Head,
+    /// Activation of the hidden layers [default: tanh; gradcheck: all three].
+    #[arg(long, value_enum)]
+    pub activation: Option<Activation>,
+    /// Output head: softmax + cross-entropy, or sigmoid + binary cross-entropy (TP 3)
+    /// [default: softmax-ce; gradcheck: both].
+    #[arg(long, value_enum)]
+    pub head: Option<Head>,
     /// Weight initialisation: normal N(0, σ²), xavier U(±√(1/n_prev)) as in the lab,
     /// glorot U(±√(6/(n_prev+n_next))), he N(0, 2/n_prev). Biases start at 0.
     #[arg(long, value_enum, default_value_t = WeightInit::Normal)]
@@ -32,32 +34,73 @@ pub struct ModelArgs {
 }
 
 impl ModelArgs {
-    /// The model configuration these flags describe.
+    /// The model configuration these flags describe (tanh and softmax-ce unless given).
     pub fn config(&self) -> MlpConfig {
+        self.config_with(
+            self.activation.unwrap_or(Activation::Tanh),
+            self.head.unwrap_or(Head::SoftmaxCe),
+        )
+    }
+
+    /// The configuration with this activation and head, the other flags as given.
+    pub fn config_with(&self, activation: Activation, head: Head) -> MlpConfig {
         MlpConfig::new()
             .with_hidden(self.hidden.clone())
-            .with_activation(self.activation)
-            .with_head(self.head)
+            .with_activation(activation)
+            .with_head(head)
             .with_init(self.init)
             .with_init_std(self.init_std)
     }
+
+    /// Every activation × head named by the flags (all of them when a flag is absent).
+    pub fn combinations(&self) -> Vec<(Activation, Head)> {
+        let activations = match self.activation {
+            Some(a) => vec![a],
+            None => vec![Activation::Tanh, Activation::Sigmoid, Activation::Relu],
+        };
+        let heads = match self.head {
+            Some(h) => vec![h],
+            None => vec![Head::SoftmaxCe, Head::SigmoidBce],
+        };
+        activations
+            .into_iter()
+            .flat_map(|a| heads.iter().map(move |&h| (a, h)))
+            .collect()
+    }
 }
 
-/// Where data comes from, where artifacts go, and which backend runs.
+/// Where data comes from and which backend runs.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// Directory holding the four MNIST-format IDX files (raw or .gz) [default: the shipped data/mnist].
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
-    /// Directory for config.json, model.bpk and metrics.csv.
-    #[arg(long, default_value = DEFAULT_DIR)]
-    pub artifact_dir: PathBuf,
     /// Backend to run on (among those compiled in).
     #[arg(long, value_enum, default_value_t = Backend::default_compiled())]
     pub backend: Backend,
 }
 
+/// Where a trained model's files live.
+#[derive(Debug, Clone, Args)]
+pub struct ArtifactArgs {
+    /// Directory for config.json, model.bpk and metrics.csv.
+    #[arg(long, default_value = DEFAULT_DIR)]
+    pub artifact_dir: PathBuf,
+}
+
+impl ArtifactArgs {
+    /// The artifact directory.
+    pub fn artifacts(&self) -> ArtifactDir {
+        ArtifactDir::new(&self.artifact_dir)
+    }
+}
+
 impl RunArgs {
+    /// The backend and device, e.g. `flex (Device<Flex(Cpu)>)`.
+    pub fn describe_device(&self, device: &Device) -> String {
+        format!("{} ({device:?})", self.backend)
+    }
+
     /// The dataset directory.
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir.clone().unwrap_or_else(default_data_dir)
@@ -67,9 +110,27 @@ impl RunArgs {
     pub fn load_data(&self) -> Result<Mnist> {
         Mnist::load(&self.data_dir())
     }
+}
 
-    /// The artifact directory.
-    pub fn artifacts(&self) -> ArtifactDir {
-        ArtifactDir::new(&self.artifact_dir)
-    }
+/// The flag spelling of a value enum (e.g. `softmax-ce`).
+pub fn flag_name(value: impl clap::ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}
+
+/// A model in one phrase, e.g. `784-132-10 MLP (tanh, softmax-ce, init normal σ=0.3)`.
+pub fn describe(model: &MlpConfig) -> String {
+    let widths: Vec<String> = model.widths().iter().map(usize::to_string).collect();
+    let init = match model.init {
+        WeightInit::Normal => format!("normal σ={}", model.init_std),
+        other => flag_name(other),
+    };
+    format!(
+        "{} MLP ({}, {}, init {init})",
+        widths.join("-"),
+        flag_name(model.activation),
+        flag_name(model.head)
+    )
 }

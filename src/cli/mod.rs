@@ -1,6 +1,7 @@
 //! The command line: argument parsing, and one module per subcommand.
 
 mod args;
+mod gradcheck;
 mod train;
 
 use std::process::ExitCode;
@@ -20,7 +21,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Train the MLP (no flags: the lab's experiment) and save it to the artifact directory.
+    #[command(allow_negative_numbers = true)]
     Train(train::TrainArgs),
+    /// Check the hand-derived gradients against Burn's autodiff and finite differences
+    /// (no flags: every activation × head).
+    #[command(allow_negative_numbers = true)]
+    Gradcheck(gradcheck::GradcheckArgs),
 }
 
 /// Parses the command line, runs the subcommand, and maps errors to exit codes:
@@ -29,6 +35,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Train(args) => train::run(args),
+        Command::Gradcheck(args) => gradcheck::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::args::{ModelArgs, RunArgs};
+use super::args::{ArtifactArgs, ModelArgs, RunArgs, describe, flag_name};
 use crate::error::Result;
 use crate::train::{Engine, TrainingConfig, train};
 
@@ -13,6 +13,8 @@ pub struct TrainArgs {
     model: ModelArgs,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    output: ArtifactArgs,
     /// Passes over the training set.
     #[arg(long, default_value_t = 10)]
     epochs: usize,
@@ -60,20 +62,11 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let device = args.run.backend.device()?;
     let data_dir = args.run.data_dir();
     let data = args.run.load_data()?;
-    let model = &config.model;
     println!(
-        "Training {} MLP ({}, {}, init {}) on {} ({:?}); {} train / {} test images from {}",
-        model
-            .widths()
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join("-"),
-        name(model.activation),
-        name(model.head),
-        name(model.init),
-        args.run.backend,
-        device,
+        "Training {} with the {} engine on {}; {} train / {} test images from {}",
+        describe(&config.model),
+        flag_name(config.engine),
+        args.run.describe_device(&device),
         config
             .train_limit
             .unwrap_or(data.train.len())
@@ -81,7 +74,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         data.test.len(),
         data_dir.display()
     );
-    let artifacts = args.run.artifacts();
+    let artifacts = args.output.artifacts();
     let outcome = train(&config, &data, &device, &artifacts)?;
     let last = outcome.last();
     println!(
@@ -96,12 +89,4 @@ pub fn run(args: TrainArgs) -> Result<()> {
         artifacts.root().display()
     );
     Ok(())
-}
-
-/// The flag spelling of a value enum (e.g. `softmax-ce`).
-fn name(value: impl clap::ValueEnum) -> String {
-    value
-        .to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default()
 }

@@ -1,0 +1,139 @@
+//! `backprop gradcheck`: manual gradients against autodiff and finite differences, one row per
+//! parameter, on a real MNIST batch.
+
+use burn::tensor::FloatDType;
+use clap::Args;
+
+use super::args::{ModelArgs, RunArgs, describe};
+use crate::backend::Backend;
+use crate::data::MnistBatch;
+use crate::error::{Error, Result};
+use crate::gradcheck::{
+    F32_TOLERANCE, F64_TOLERANCE, FD_STEP, FD_TOLERANCE, Precision, Row, check,
+};
+
+/// Flags of `gradcheck`.
+#[derive(Debug, Args)]
+pub struct GradcheckArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// Examples in the batch (the first ones of the training set).
+    #[arg(long, default_value_t = 64)]
+    batch_size: usize,
+    /// Seed of the random initial weights and of the entries picked for finite differences.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Entries per parameter checked by finite differences (0: none).
+    #[arg(long, default_value_t = 8)]
+    samples: usize,
+}
+
+/// Prints the table for every activation × head asked for; fails if any row fails.
+pub fn run(args: GradcheckArgs) -> Result<()> {
+    if args.batch_size == 0 {
+        return Err(Error::Config("--batch-size: must be at least 1".into()));
+    }
+    let mut device = args.run.backend.device()?;
+    // f64 where the backend has it (wgpu does not): set before the first tensor exists.
+    let precision = match args.run.backend {
+        Backend::Wgpu => Precision::F32,
+        _ => match device.configure(FloatDType::F64) {
+            Ok(()) => Precision::F64,
+            Err(_) => Precision::F32,
+        },
+    };
+    for (activation, head) in args.model.combinations() {
+        args.model.config_with(activation, head).validate()?;
+    }
+    let data = args.run.load_data()?;
+    if args.batch_size > data.train.len() {
+        return Err(Error::Config(format!(
+            "--batch-size: {} is more than the {} training images",
+            args.batch_size,
+            data.train.len()
+        )));
+    }
+    let batch = MnistBatch::from_range(&data.train, 0..args.batch_size, &device);
+    println!(
+        "Gradient check on the first {} training images, {} on {}",
+        args.batch_size,
+        match precision {
+            Precision::F64 => "f64",
+            Precision::F32 => "f32",
+        },
+        args.run.describe_device(&device)
+    );
+    println!("{}", tolerance_line(precision, args.samples));
+
+    let mut failures = 0;
+    let mut rows = 0;
+    for (activation, head) in args.model.combinations() {
+        let config = args.model.config_with(activation, head);
+        if config.inputs != batch.images.dims()[1] {
+            return Err(Error::Config(format!(
+                "the images have {} pixels, but the model takes {} inputs",
+                batch.images.dims()[1],
+                config.inputs
+            )));
+        }
+        let autodiff = device.clone().autodiff();
+        autodiff.seed(args.seed);
+        let model = config.init(&autodiff);
+        let table = check(
+            &model,
+            batch.images.clone(),
+            batch.targets.clone(),
+            precision,
+            args.samples,
+            args.seed,
+        );
+        println!("\n{}", describe(&config));
+        print_table(&table);
+        failures += table.iter().filter(|row| !row.ok()).count();
+        rows += table.len();
+    }
+    if failures > 0 {
+        return Err(Error::Check(format!("{failures} of {rows} rows FAIL")));
+    }
+    println!("\nAll {rows} rows OK.");
+    Ok(())
+}
+
+fn tolerance_line(precision: Precision, samples: usize) -> String {
+    let autodiff = match precision {
+        Precision::F64 => format!("OK when max rel ≤ {F64_TOLERANCE:e}"),
+        Precision::F32 => format!(
+            "OK when |manual − autodiff| ≤ {:e} + {:e}·|autodiff| everywhere",
+            F32_TOLERANCE.0, F32_TOLERANCE.1
+        ),
+    };
+    let fd = match (precision, samples) {
+        (Precision::F64, n) if n > 0 => format!(
+            "; finite differences (central, h = {FD_STEP:e}) on {n} entries per parameter, OK when ≤ {FD_TOLERANCE:e}"
+        ),
+        _ => "; no finite differences (they need f64)".into(),
+    };
+    format!("Tolerances: {autodiff}{fd}.")
+}
+
+fn print_table(rows: &[Row]) {
+    println!("param shape          max|manual-autodiff|    max rel err   FD max rel err  status");
+    for row in rows {
+        let shape = format!("{:?}", row.shape);
+        let fd = match row.finite_difference {
+            Some((error, checked)) => format!("{error:.2e} ({checked})"),
+            None => "-".into(),
+        };
+        println!(
+            "{:<5} {:<12} {:>22.3e} {:>14.3e} {:>16}  {}",
+            row.name,
+            shape,
+            row.autodiff.max_abs,
+            row.autodiff.max_rel,
+            fd,
+            if row.ok() { "OK" } else { "FAIL" }
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! The `backprop` binary: exit codes and one-line messages.
+
+use std::process::Command;
+
+fn backprop(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_backprop"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn gradcheck_with_no_flags_checks_every_activation_and_head() {
+    let (code, stdout, stderr) = backprop(&["gradcheck"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout.matches(" OK\n").count(), 24, "{stdout}");
+    assert!(stdout.contains("All 24 rows OK."));
+    assert!(!stdout.contains("FAIL"));
+}
+
+#[test]
+fn gradcheck_of_a_deep_relu_net_on_one_image() {
+    let (code, stdout, _) = backprop(&[
+        "gradcheck",
+        "--activation",
+        "relu",
+        "--head",
+        "sigmoid-bce",
+        "--hidden",
+        "32,16,8",
+        "--batch-size",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    for name in ["W1", "b1", "W2", "b2", "W3", "b3", "W4", "b4"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(name) && l.ends_with("OK")),
+            "{name}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn bad_flags_exit_2_with_one_line_naming_the_flag() {
+    for (args, words) in [
+        (vec!["train", "--epochs", "0"], "--epochs"),
+        (vec!["train", "--lr", "-1"], "--lr"),
+        (vec!["train", "--lr", "NaN"], "--lr"),
+        (vec!["train", "--batch-size", "0"], "--batch-size"),
+        (vec!["train", "--hidden", "132,0"], "--hidden"),
+        (vec!["train", "--stop-above", "120"], "--stop-above"),
+        (vec!["train", "--data-dir", "/no/such/dir"], "/no/such/dir"),
+        (vec!["gradcheck", "--batch-size", "0"], "--batch-size"),
+    ] {
+        let (code, stdout, stderr) = backprop(&args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn train_prints_the_labs_lines_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let artifact_dir = dir.path().join("run");
+    let (code, stdout, stderr) = backprop(&[
+        "train",
+        "--epochs",
+        "2",
+        "--train-limit",
+        "2000",
+        "--engine",
+        "manual",
+        "--artifact-dir",
+        artifact_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert!(lines[0].starts_with("Training 784-132-10 MLP (tanh, softmax-ce, init normal σ=0.3) with the manual engine on flex"));
+    assert!(lines[1].starts_with("Epoch 1/2 - Loss: "));
+    assert!(lines[2].starts_with("Epoch 2/2 - Loss: ") && lines[2].contains("% - Test Loss: "));
+    assert!(lines[3].starts_with("Test Loss: ") && lines[3].ends_with('%'));
+    assert!(lines[4].starts_with("Wall time: "));
+    assert!(stderr.is_empty(), "{stderr}");
+    let mut files: Vec<String> = std::fs::read_dir(&artifact_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["config.json", "metrics.csv", "model.bpk"]);
+}
