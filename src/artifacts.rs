@@ -48,6 +48,11 @@ impl ArtifactDir {
         self.root.join("metrics.csv")
     }
 
+    /// `curves.png`: loss and accuracy per epoch.
+    pub fn curves_path(&self) -> PathBuf {
+        self.root.join("curves.png")
+    }
+
     /// Creates the directory (and its parents) if needed.
     pub fn create(&self) -> Result<()> {
         if self.root.exists() && !self.root.is_dir() {
@@ -124,6 +129,32 @@ impl ArtifactDir {
             csv.push('\n');
         }
         write_atomic(&self.metrics_path(), csv.as_bytes())
+    }
+}
+
+impl ArtifactDir {
+    /// Reads `metrics.csv` back.
+    pub fn load_metrics(&self) -> Result<Vec<EpochMetrics>> {
+        let path = self.metrics_path();
+        let text = fs::read_to_string(&path).map_err(|e| missing_or_io(&path, e))?;
+        let bad = |line: usize, why: &str| Error::Artifact {
+            path: path.clone(),
+            reason: format!("line {line}: {why}"),
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(EpochMetrics::CSV_HEADER) {
+            return Err(bad(
+                1,
+                &format!("expected the header '{}'", EpochMetrics::CSV_HEADER),
+            ));
+        }
+        lines
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| {
+                EpochMetrics::from_csv_row(line).ok_or_else(|| bad(i + 2, "expected 6 numbers"))
+            })
+            .collect()
     }
 }
 

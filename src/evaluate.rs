@@ -81,3 +81,26 @@ pub fn evaluate(model: &Mlp, split: &MnistSplit, device: &Device) -> (f64, f64) 
     }
     tally.finish()
 }
+
+/// Confusion matrix of `model` on `split`: `matrix[true][predicted]` counts.
+pub fn confusion_matrix(model: &Mlp, split: &MnistSplit, device: &Device) -> Vec<Vec<u64>> {
+    let classes = model.output.weight.val().dims()[1];
+    let mut matrix = vec![vec![0u64; classes]; classes];
+    let mut start = 0;
+    while start < split.len() {
+        let end = (start + EVAL_BATCH_SIZE).min(split.len());
+        let batch = MnistBatch::from_range(split, start..end, device);
+        let predicted: Vec<i64> = model
+            .forward(batch.images)
+            .argmax(1)
+            .into_data()
+            .convert::<i64>()
+            .try_to_vec()
+            .expect("converted to i64");
+        for (&label, &guess) in split.labels[start..end].iter().zip(&predicted) {
+            matrix[label as usize][guess as usize] += 1;
+        }
+        start = end;
+    }
+    matrix
+}

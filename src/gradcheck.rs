@@ -11,6 +11,7 @@ use burn::prelude::*;
 use crate::loss::objective;
 use crate::manual::{self, Gradients, LayerGradient};
 use crate::model::{Activation, Mlp};
+use crate::rng::SplitMix64;
 
 /// Step of the central finite differences. With h = 1e-6 the quotient's rounding (≈ ε·J/h)
 /// reached 3e-6 relative error on some entries (12 seeds measured); h = 1e-5 keeps the
@@ -154,7 +155,7 @@ pub fn finite_difference_errors(
     samples: usize,
     seed: u64,
 ) -> Vec<(f64, usize)> {
-    let mut rng = SplitMix64(seed);
+    let mut rng = SplitMix64::new(seed);
     let loss_at = |model: &Mlp| -> (f64, Vec<Vec<bool>>) {
         let cache = manual::forward(model, images.clone());
         let value =
@@ -191,7 +192,7 @@ pub fn finite_difference_errors(
             let mut tries = 0;
             while checked < samples.min(candidates.len()) && tries < 20 * samples {
                 tries += 1;
-                let entry = candidates[(rng.next() % candidates.len() as u64) as usize];
+                let entry = candidates[rng.below(candidates.len())];
                 let (plus, plus_signs) = loss_at(&perturb(model, index, entry, FD_STEP));
                 let (minus, minus_signs) = loss_at(&perturb(model, index, entry, -FD_STEP));
                 if plus_signs != base_signs || minus_signs != base_signs {
@@ -234,19 +235,6 @@ fn shift<const D: usize>(tensor: Tensor<D>, entry: usize, h: f64) -> Tensor<D> {
     delta[entry] = h;
     let delta = Tensor::<1>::from_data(TensorData::new(delta, [shape.num_elements()]), &device);
     tensor.add(delta.reshape(shape))
-}
-
-/// A tiny seeded generator for picking entries (SplitMix64).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
 }
 
 /// One row of a gradient check: a parameter, how manual and autodiff differ, and the

@@ -96,5 +96,8 @@ fn train_prints_the_labs_lines_and_nothing_else() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files, ["config.json", "metrics.csv", "model.bpk"]);
+    assert_eq!(
+        files,
+        ["config.json", "curves.png", "metrics.csv", "model.bpk"]
+    );
 }

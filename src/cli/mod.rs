@@ -1,7 +1,11 @@
 //! The command line: argument parsing, and one module per subcommand.
 
 mod args;
+mod eval;
+mod export;
 mod gradcheck;
+mod plot;
+mod predict;
 mod train;
 
 use std::process::ExitCode;
@@ -27,6 +31,14 @@ enum Command {
     /// (no flags: every activation × head).
     #[command(allow_negative_numbers = true)]
     Gradcheck(gradcheck::GradcheckArgs),
+    /// Report test loss, accuracy, per-class accuracy and the confusion matrix of a saved model.
+    Eval(eval::EvalArgs),
+    /// Show one test digit (or your own picture) with the saved model's prediction.
+    Predict(predict::PredictArgs),
+    /// Redraw curves.png from a run's metrics.csv.
+    Plot(plot::PlotArgs),
+    /// Write the saved model's weights as safetensors in the lab's layout (for NumPy).
+    Export(export::ExportArgs),
 }
 
 /// Parses the command line, runs the subcommand, and maps errors to exit codes:
@@ -36,6 +48,10 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Train(args) => train::run(args),
         Command::Gradcheck(args) => gradcheck::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Predict(args) => predict::run(args),
+        Command::Plot(args) => plot::run(args),
+        Command::Export(args) => export::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,6 +36,10 @@ pub struct TrainArgs {
     /// Train on the first N training images only (quick runs).
     #[arg(long)]
     train_limit: Option<usize>,
+    /// Start from the weights in this safetensors file (the lab's layout, as `export` writes
+    /// it or the NumPy lab saves it) instead of a random init; shapes must match --hidden.
+    #[arg(long)]
+    init_from: Option<std::path::PathBuf>,
     /// How gradients are computed and applied.
     #[arg(long, value_enum, default_value_t = Engine::Learner)]
     engine: Engine,
@@ -52,6 +56,11 @@ impl TrainArgs {
             .with_stop_above(self.stop_above)
             .with_train_limit(self.train_limit)
             .with_engine(self.engine)
+            .with_init_from(
+                self.init_from
+                    .as_ref()
+                    .map(|p| p.to_string_lossy().into_owned()),
+            )
     }
 }
 

@@ -45,6 +45,9 @@ pub struct TrainingConfig {
     /// Update rule.
     #[config(default = "Engine::Learner")]
     pub engine: Engine,
+    /// Start from the weights in this lab-layout safetensors file instead of a random init.
+    #[config(default = "None")]
+    pub init_from: Option<String>,
 }
 
 impl TrainingConfig {

@@ -38,6 +38,30 @@ impl EpochMetrics {
         )
     }
 
+    /// Parses a `metrics.csv` row (None when malformed).
+    pub fn from_csv_row(line: &str) -> Option<Self> {
+        let fields: Vec<&str> = line.trim().split(',').collect();
+        let [
+            epoch,
+            train_loss,
+            train_accuracy,
+            test_loss,
+            test_accuracy,
+            seconds,
+        ] = fields[..]
+        else {
+            return None;
+        };
+        Some(Self {
+            epoch: epoch.parse().ok()?,
+            train_loss: train_loss.parse().ok()?,
+            train_accuracy: train_accuracy.parse().ok()?,
+            test_loss: test_loss.parse().ok()?,
+            test_accuracy: test_accuracy.parse().ok()?,
+            seconds: seconds.parse().ok()?,
+        })
+    }
+
     /// The lab's line, e.g. `Epoch 1/10 - Loss: 0.8243 - Accuracy: 74.75% - Test Loss: …`.
     pub fn line(&self, total_epochs: usize) -> String {
         format!("Epoch {}/{total_epochs} - {self}", self.epoch)

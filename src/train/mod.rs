@@ -10,6 +10,7 @@ mod progress;
 mod step;
 mod stop;
 
+use std::path::Path;
 use std::time::Instant;
 
 use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
@@ -24,7 +25,9 @@ pub use stop::StopAboveAccuracy;
 use crate::artifacts::ArtifactDir;
 use crate::data::{Mnist, MnistBatch, MnistBatcher, MnistDataset, MnistSplit};
 use crate::error::{Error, Result};
+use crate::export::import_lab_weights;
 use crate::model::Mlp;
+use crate::plot::draw_curves;
 
 /// What a finished run produced.
 #[derive(Debug)]
@@ -48,8 +51,8 @@ impl TrainOutcome {
 
 /// Trains `config.model` on `data` with `config.engine` on `device` (a plain device; the
 /// Learner adds autodiff itself), writing `config.json`, `model.bpk` and `metrics.csv` to
-/// `artifacts`. The initial weights are drawn on `device` from `config.seed`, so both engines
-/// start from the same ones.
+/// `artifacts` (and `curves.png`). The initial weights are drawn on `device` from
+/// `config.seed` (or read from `config.init_from`), so both engines start from the same ones.
 pub fn train(
     config: &TrainingConfig,
     data: &Mnist,
@@ -58,6 +61,13 @@ pub fn train(
 ) -> Result<TrainOutcome> {
     config.validate()?;
     check_input_size(config, data)?;
+    let model = match &config.init_from {
+        Some(file) => import_lab_weights(&config.model, Path::new(file), device)?,
+        None => {
+            device.seed(config.seed);
+            config.model.init(device)
+        }
+    };
     artifacts.create()?;
     artifacts.save_config(config)?;
 
@@ -65,8 +75,6 @@ pub fn train(
         Some(limit) => data.train.take(limit),
         None => data.train.clone(),
     };
-    device.seed(config.seed);
-    let model = config.model.init(device);
 
     let started = Instant::now();
     let (model, epochs) = match config.engine {
@@ -79,6 +87,7 @@ pub fn train(
     }
     artifacts.save_model(&model)?;
     artifacts.save_metrics(&epochs)?;
+    draw_curves(&epochs, &artifacts.curves_path())?;
     Ok(TrainOutcome {
         model,
         epochs,
