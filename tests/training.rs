@@ -114,3 +114,43 @@ fn images_of_the_wrong_size_are_refused_before_training() {
         "nothing is written for a refused run"
     );
 }
+
+#[test]
+fn a_run_killed_mid_training_leaves_the_previous_model_loadable() {
+    let data = common::mnist();
+    let device = Device::default();
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = ArtifactDir::new(dir.path());
+    let first = TrainingConfig::new(MlpConfig::new())
+        .with_epochs(1)
+        .with_train_limit(Some(500));
+    train(&first, &data, &device, &artifacts).unwrap();
+    let before = std::fs::read(artifacts.model_path()).unwrap();
+
+    // A second run, of another architecture, killed (SIGKILL) while it trains.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backprop"))
+        .args([
+            "train",
+            "--hidden",
+            "64",
+            "--epochs",
+            "50",
+            "--artifact-dir",
+        ])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Epoch 1/50") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert_eq!(std::fs::read(artifacts.model_path()).unwrap(), before);
+    let (config, _) = artifacts.load_model(&device).unwrap();
+    assert_eq!(config.model.hidden, vec![132]);
+}

@@ -68,8 +68,9 @@ pub fn train(
             config.model.init(device)
         }
     };
+    // Only the directory now: config.json and model.bpk are written together once training
+    // succeeds, so a run that fails or is killed leaves the previous pair loadable.
     artifacts.create()?;
-    artifacts.save_config(config)?;
 
     let train_split = match config.train_limit {
         Some(limit) => data.train.take(limit),
@@ -85,6 +86,7 @@ pub fn train(
     if epochs.is_empty() {
         return Err(Error::Training("no epoch completed".into()));
     }
+    artifacts.save_config(config)?;
     artifacts.save_model(&model)?;
     artifacts.save_metrics(&epochs)?;
     draw_curves(&epochs, &artifacts.curves_path())?;
