@@ -66,13 +66,16 @@ pub fn import_lab_weights(config: &MlpConfig, path: &Path, device: &Device) -> R
     let expected: Vec<String> = (1..=layers)
         .flat_map(|l| [format!("W{l}"), format!("b{l}")])
         .collect();
-    if let Some(extra) = file
+    let mut extra: Vec<&str> = file
         .names()
         .into_iter()
-        .find(|n| !expected.iter().any(|e| e == *n))
-    {
+        .filter(|n| !expected.iter().any(|e| e == *n))
+        .collect();
+    if !extra.is_empty() {
+        extra.sort_unstable();
         return Err(mismatch(format!(
-            "holds tensor '{extra}', but the architecture {} has only W1..W{layers}, b1..b{layers}",
+            "holds tensor(s) {}, but the architecture {} has only W1..W{layers}, b1..b{layers}",
+            extra.join(", "),
             widths_text(&widths)
         )));
     }

@@ -217,7 +217,10 @@ fn export_then_import_round_trips_exactly() {
     let error = import_lab_weights(&MlpConfig::new(), &path, &device)
         .unwrap_err()
         .to_string();
-    assert!(error.contains("W3"), "{error}");
+    assert!(
+        error.contains("holds tensor(s) W3, b3, but the architecture 784-132-10"),
+        "{error}"
+    );
     let error = import_lab_weights(&MlpConfig::new().with_hidden(vec![40, 21]), &path, &device)
         .unwrap_err()
         .to_string();

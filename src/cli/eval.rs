@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::args::{ArtifactArgs, RunArgs, describe};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::evaluate::{confusion_matrix, evaluate};
 
 /// Flags of `eval`.
@@ -22,13 +22,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let (config, model) = artifacts.load_model(&device)?;
     let data = args.run.load_data()?;
     let test = &data.test;
-    if test.images.pixels_per_image() != config.model.inputs {
-        return Err(Error::Config(format!(
-            "the test images have {} pixels, but the model takes {} inputs",
-            test.images.pixels_per_image(),
-            config.model.inputs
-        )));
-    }
+    test.check_pixels(config.model.inputs)?;
     println!(
         "{} from {} on {}",
         describe(&config.model),

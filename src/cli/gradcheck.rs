@@ -71,13 +71,7 @@ pub fn run(args: GradcheckArgs) -> Result<()> {
     let mut rows = 0;
     for (activation, head) in args.model.combinations() {
         let config = args.model.config_with(activation, head);
-        if config.inputs != batch.images.dims()[1] {
-            return Err(Error::Config(format!(
-                "the images have {} pixels, but the model takes {} inputs",
-                batch.images.dims()[1],
-                config.inputs
-            )));
-        }
+        data.train.check_pixels(config.inputs)?;
         let autodiff = device.clone().autodiff();
         autodiff.seed(args.seed);
         let model = config.init(&autodiff);

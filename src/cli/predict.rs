@@ -56,13 +56,7 @@ pub fn run(args: PredictArgs) -> Result<()> {
         None => {
             let data = args.run.load_data()?;
             let test = data.test;
-            if test.images.pixels_per_image() != config.model.inputs {
-                return Err(Error::Config(format!(
-                    "the test images have {} pixels, but the model takes {} inputs",
-                    test.images.pixels_per_image(),
-                    config.model.inputs
-                )));
-            }
+            test.check_pixels(config.model.inputs)?;
             let index = match args.index {
                 Some(i) if i >= test.len() => {
                     return Err(Error::Config(format!(

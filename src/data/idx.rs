@@ -35,19 +35,37 @@ pub fn read_idx(path: &Path, expected_dims: usize) -> Result<IdxArray> {
     let file = File::open(path).map_err(|e| open_error(path, e))?;
     let gzip = path.extension().is_some_and(|ext| ext == "gz");
     if gzip {
-        parse_idx(GzDecoder::new(BufReader::new(file)), expected_dims)
+        parse_idx(Gunzip(GzDecoder::new(BufReader::new(file))), expected_dims)
     } else {
         parse_idx(BufReader::new(file), expected_dims)
     }
     .map_err(|reason| Error::data(path, reason))
 }
 
-/// Parses IDX bytes (already decompressed), for tests and fuzzing.
+/// Parses in-memory IDX bytes, gzip-compressed or not, for tests and fuzzing; the error is
+/// the reason that [`read_idx`] would report after the file name.
 pub fn parse_idx_bytes(
     bytes: &[u8],
     expected_dims: usize,
+    gzip: bool,
 ) -> std::result::Result<IdxArray, String> {
-    parse_idx(bytes, expected_dims)
+    if gzip {
+        parse_idx(Gunzip(GzDecoder::new(bytes)), expected_dims)
+    } else {
+        parse_idx(bytes, expected_dims)
+    }
+}
+
+/// A gzip decoder whose every error reads as corrupt data, so that a truncated or damaged
+/// stream is reported as such rather than as a short IDX file.
+struct Gunzip<R: Read>(GzDecoder<R>);
+
+impl<R: Read> Read for Gunzip<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0
+            .read(buf)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
 }
 
 fn open_error(path: &Path, error: io::Error) -> Error {
@@ -142,14 +160,14 @@ mod tests {
     fn parses_a_small_image_file() {
         let mut bytes = header(0x0803, &[2, 2, 3]);
         bytes.extend(0..12u8);
-        let array = parse_idx_bytes(&bytes, 3).unwrap();
+        let array = parse_idx_bytes(&bytes, 3, false).unwrap();
         assert_eq!(array.dims, vec![2, 2, 3]);
         assert_eq!(array.data, (0..12u8).collect::<Vec<_>>());
     }
 
     #[test]
     fn rejects_wrong_magic_truncation_and_trailing_bytes() {
-        let bad_magic = parse_idx_bytes(&header(0x0801, &[3]), 3).unwrap_err();
+        let bad_magic = parse_idx_bytes(&header(0x0801, &[3]), 3, false).unwrap_err();
         assert!(
             bad_magic.contains("wrong magic number 0x00000801"),
             "{bad_magic}"
@@ -157,14 +175,18 @@ mod tests {
 
         let mut short = header(0x0801, &[5]);
         short.extend([1, 2]);
-        let truncated = parse_idx_bytes(&short, 1).unwrap_err();
+        let truncated = parse_idx_bytes(&short, 1, false).unwrap_err();
         assert!(truncated.contains("truncated"), "{truncated}");
 
         let mut long = header(0x0801, &[1]);
         long.extend([1, 2]);
-        assert!(parse_idx_bytes(&long, 1).unwrap_err().contains("more data"));
+        assert!(
+            parse_idx_bytes(&long, 1, false)
+                .unwrap_err()
+                .contains("more data")
+        );
 
-        let cut_header = parse_idx_bytes(&[0, 0, 8], 1).unwrap_err();
+        let cut_header = parse_idx_bytes(&[0, 0, 8], 1, false).unwrap_err();
         assert!(cut_header.contains("header"), "{cut_header}");
     }
 
@@ -174,7 +196,7 @@ mod tests {
         let mut bytes = header(0x0803, &[u32::MAX, 28, 28]);
         bytes.extend([0, 0, 0]);
         assert!(
-            parse_idx_bytes(&bytes, 3)
+            parse_idx_bytes(&bytes, 3, false)
                 .unwrap_err()
                 .contains("truncated")
         );

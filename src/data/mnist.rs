@@ -74,6 +74,8 @@ pub struct MnistSplit {
     pub images: Arc<Images>,
     /// One label per image.
     pub labels: Arc<[u8]>,
+    /// The images file it was read from (named in errors about the images).
+    pub images_path: PathBuf,
 }
 
 impl MnistSplit {
@@ -117,12 +119,30 @@ impl MnistSplit {
         Ok(Self {
             images: Arc::new(Images { pixels, rows, cols }),
             labels: labels.data.into(),
+            images_path: image_path,
         })
     }
 
     /// Number of examples.
     pub fn len(&self) -> usize {
         self.labels.len()
+    }
+
+    /// Checks that every image has `inputs` pixels; the error names the images file.
+    pub fn check_pixels(&self, inputs: usize) -> Result<()> {
+        let images = &self.images;
+        if images.pixels_per_image() == inputs {
+            return Ok(());
+        }
+        Err(Error::data(
+            &self.images_path,
+            format!(
+                "images are {}x{} = {} pixels, but the model takes {inputs} inputs",
+                images.rows,
+                images.cols,
+                images.pixels_per_image()
+            ),
+        ))
     }
 
     /// True when the split holds no example.
@@ -141,6 +161,7 @@ impl MnistSplit {
                 cols: self.images.cols,
             }),
             labels: self.labels[..count].into(),
+            images_path: self.images_path.clone(),
         }
     }
 }

@@ -111,17 +111,6 @@ fn train_loader(
 
 /// The images must have as many pixels as the model has inputs.
 fn check_input_size(config: &TrainingConfig, data: &Mnist) -> Result<()> {
-    for (name, split) in [("training", &data.train), ("test", &data.test)] {
-        let images = &split.images;
-        if images.pixels_per_image() != config.model.inputs {
-            return Err(Error::Config(format!(
-                "the {name} images are {}x{} = {} pixels, but the model takes {} inputs",
-                images.rows,
-                images.cols,
-                images.pixels_per_image(),
-                config.model.inputs
-            )));
-        }
-    }
-    Ok(())
+    data.train.check_pixels(config.model.inputs)?;
+    data.test.check_pixels(config.model.inputs)
 }
