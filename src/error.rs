@@ -27,10 +27,19 @@ pub enum Error {
     /// Training failed on the device.
     #[error("training failed: {0}")]
     Training(String),
+    /// Training stopped on a signal; the checkpoint of the last completed epoch remains.
+    #[error(
+        "interrupted; epoch {epoch} is the last completed and checkpointed in {}; continue with `backprop train --resume`",
+        checkpoint.display()
+    )]
+    Interrupted { epoch: usize, checkpoint: PathBuf },
     /// A gradient check found a mismatch.
     #[error("gradient check failed: {0}")]
     Check(String),
 }
+
+/// Exit status of a run stopped by a signal (128 + SIGINT), as shells report Ctrl-C.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Result with [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
@@ -54,6 +63,9 @@ impl Error {
 
     /// True for errors caused by what the user gave (files, flags), as opposed to failures at run time.
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, Error::Training(_) | Error::Check(_))
+        !matches!(
+            self,
+            Error::Training(_) | Error::Check(_) | Error::Interrupted { .. }
+        )
     }
 }

@@ -61,7 +61,9 @@ pub fn main() -> ExitCode {
 
 fn report(error: &Error) -> ExitCode {
     eprintln!("error: {error}");
-    if error.is_input_error() {
+    if matches!(error, Error::Interrupted { .. }) {
+        ExitCode::from(crate::error::EXIT_INTERRUPTED)
+    } else if error.is_input_error() {
         ExitCode::from(2)
     } else {
         ExitCode::FAILURE

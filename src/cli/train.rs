@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::args::{ArtifactArgs, ModelArgs, RunArgs, describe, flag_name};
 use crate::error::Result;
-use crate::train::{Engine, TrainingConfig, train};
+use crate::train::{Checkpoints, Engine, TrainingConfig, interrupt, resume, train};
 
 /// Flags of `train`; the defaults are the lab's.
 #[derive(Debug, Args)]
@@ -40,6 +40,10 @@ pub struct TrainArgs {
     /// it or the NumPy lab saves it) instead of a random init; shapes must match --hidden.
     #[arg(long)]
     init_from: Option<std::path::PathBuf>,
+    /// Continue the interrupted run in --artifact-dir from its last completed epoch, with that
+    /// run's own settings (the other training flags are then ignored).
+    #[arg(long)]
+    resume: bool,
     /// How gradients are computed and applied.
     #[arg(long, value_enum, default_value_t = Engine::Learner)]
     engine: Engine,
@@ -64,15 +68,21 @@ impl TrainArgs {
     }
 }
 
-/// Trains, prints the lab's lines, and saves the artifacts.
+/// Trains (or resumes), prints the lab's lines, and saves the artifacts.
 pub fn run(args: TrainArgs) -> Result<()> {
-    let config = args.config();
+    let artifacts = args.output.artifacts();
+    let config = if args.resume {
+        Checkpoints::new(&artifacts).resume_point()?.config
+    } else {
+        args.config()
+    };
     config.validate()?;
     let device = args.run.backend.device()?;
     let data_dir = args.run.data_dir();
     let data = args.run.load_data()?;
     println!(
-        "Training {} with the {} engine on {}; {} train / {} test images from {}",
+        "{} {} with the {} engine on {}; {} train / {} test images from {}",
+        if args.resume { "Resuming" } else { "Training" },
         describe(&config.model),
         flag_name(config.engine),
         args.run.describe_device(&device),
@@ -83,8 +93,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
         data.test.len(),
         data_dir.display()
     );
-    let artifacts = args.output.artifacts();
-    let outcome = train(&config, &data, &device, &artifacts)?;
+    interrupt::install_signal_handler();
+    let outcome = if args.resume {
+        resume(&data, &device, &artifacts)?
+    } else {
+        train(&config, &data, &device, &artifacts)?
+    };
     let last = outcome.last();
     println!(
         "Test Loss: {:.4}, Test Accuracy: {:.2}%",
@@ -93,8 +107,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
     println!(
         "Wall time: {:.2} s for {} epoch(s), {:.2} s/epoch; saved to {}",
         outcome.seconds,
-        outcome.epochs.len(),
-        outcome.seconds / outcome.epochs.len() as f64,
+        outcome.epochs_run,
+        outcome.seconds / outcome.epochs_run.max(1) as f64,
         artifacts.root().display()
     );
     Ok(())

@@ -1,43 +1,60 @@
-//! The default engine: Burn's `Learner` with autodiff gradients and Burn's SGD optimizer.
+//! The default engine: Burn's `Learner` with autodiff gradients and Burn's SGD optimizer, with
+//! Burn's checkpointer for resuming.
 
 use std::sync::{Arc, Mutex};
 
 use burn::data::dataloader::DataLoaderBuilder;
 use burn::module::Module;
 use burn::optim::SgdConfig;
+use burn::train::checkpoint::{FileCheckpointer, KeepLastNCheckpoints};
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::metric::{AccuracyMetric, LossMetric};
-use burn::train::{Learner, SupervisedTraining};
+use burn::train::{Interrupter, Learner, SupervisedTraining};
 
-use super::{
-    EpochLog, EpochMetrics, EpochPrinter, StopAboveAccuracy, TrainingConfig, train_loader,
-};
+use super::checkpoint::{Checkpoints, KEEP};
+use super::{EpochLog, EpochPrinter, Fit, StopAboveAccuracy, TrainingConfig, train_loader};
 use crate::data::{MnistBatcher, MnistDataset, MnistSplit};
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
 use crate::model::Mlp;
 
-/// Trains `model` (on a plain device; the Learner moves it to its autodiff twin) and returns
-/// the trained model on the plain device with one entry per completed epoch.
+/// Trains `model` (on a plain device; the Learner moves it to its autodiff twin) from epoch
+/// `done.len() + 1`, after the epochs `done` (restored from `checkpoints` when not empty).
 pub(super) fn fit(
     config: &TrainingConfig,
     model: Mlp,
     train: MnistSplit,
     test: &MnistSplit,
-) -> Result<(Mlp, Vec<EpochMetrics>)> {
+    checkpoints: &Checkpoints,
+    done: Vec<super::EpochMetrics>,
+) -> Result<Fit> {
     let test_loader = DataLoaderBuilder::new(MnistBatcher)
         .batch_size(EVAL_BATCH_SIZE)
         .build(MnistDataset::new(test.clone()));
-    let log: EpochLog = Arc::new(Mutex::new(Vec::new()));
+    let resume_from = done.last().map(|e| e.epoch);
+    let log: EpochLog = Arc::new(Mutex::new(done));
+    let interrupter = Interrupter::new();
+    let printer = EpochPrinter::new(Arc::clone(&log), checkpoints.clone(), interrupter.clone());
+    let dir = checkpoints.dir();
     // Nothing but our own files goes to the artifact directory: no experiment log, no metric
-    // files, no checkpoints.
-    let training = SupervisedTraining::new(".", train_loader(config, train), test_loader)
+    // files; checkpoints go to its checkpoint/ folder.
+    let mut training = SupervisedTraining::new(dir, train_loader(config, train), test_loader)
         .metrics((AccuracyMetric::new(), LossMetric::new()))
         .num_epochs(config.epochs)
-        .renderer(Box::new(EpochPrinter::new(Arc::clone(&log))))
+        .renderer(Box::new(printer))
         .with_application_logger(None)
         .with_metric_logger(InMemoryMetricLogger::new())
+        .with_interrupter(interrupter)
+        .with_custom_checkpointers(
+            FileCheckpointer::new(dir, "model"),
+            FileCheckpointer::new(dir, "optim"),
+            FileCheckpointer::new(dir, "scheduler"),
+        )
+        .with_checkpointing_strategy(KeepLastNCheckpoints::new(KEEP))
         .early_stopping(StopAboveAccuracy::new(config.stop_above, Arc::clone(&log)));
+    if let Some(epoch) = resume_from {
+        training = training.checkpoint(epoch);
+    }
 
     // `train()` puts the parameters on the autodiff twin of their device, tracking gradients.
     let model = model.train();
@@ -46,5 +63,9 @@ pub(super) fn fit(
         return Err(Error::Training(error.to_string()));
     }
     let epochs = log.lock().expect("epoch log lock").clone();
-    Ok((result.model, epochs))
+    Ok(Fit {
+        model: result.model,
+        epochs,
+        interrupted: result.interrupted.is_some(),
+    })
 }

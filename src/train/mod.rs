@@ -1,7 +1,9 @@
 //! Training: Burn's `Learner` (autodiff) or the manual engine (the lab's equations), with the
 //! same initial weights, batch order, stopping rule and output.
 
+mod checkpoint;
 mod config;
+pub mod interrupt;
 mod learner;
 mod manual_engine;
 mod metrics;
@@ -14,8 +16,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
+use burn::module::Module;
 use burn::prelude::*;
 
+pub use checkpoint::{Checkpoints, ResumePoint};
 pub use config::{Engine, TrainingConfig};
 pub use metrics::EpochMetrics;
 pub use printer::{EpochLog, EpochPrinter};
@@ -38,6 +42,8 @@ pub struct TrainOutcome {
     pub epochs: Vec<EpochMetrics>,
     /// Wall time of the training loop, in seconds.
     pub seconds: f64,
+    /// Epochs trained by this call (fewer than `epochs` after a resume).
+    pub epochs_run: usize,
 }
 
 impl TrainOutcome {
@@ -49,9 +55,17 @@ impl TrainOutcome {
     }
 }
 
+/// What an engine hands back.
+pub(crate) struct Fit {
+    model: Mlp,
+    epochs: Vec<EpochMetrics>,
+    interrupted: bool,
+}
+
 /// Trains `config.model` on `data` with `config.engine` on `device` (a plain device; the
-/// Learner adds autodiff itself), writing `config.json`, `model.bpk` and `metrics.csv` to
-/// `artifacts` (and `curves.png`). The initial weights are drawn on `device` from
+/// Learner adds autodiff itself), writing `config.json`, `model.bpk`, `metrics.csv` and
+/// `curves.png` to `artifacts` once training succeeds, and per-epoch checkpoints to
+/// `artifacts/checkpoint/` meanwhile. The initial weights are drawn on `device` from
 /// `config.seed` (or read from `config.init_from`), so both engines start from the same ones.
 pub fn train(
     config: &TrainingConfig,
@@ -59,40 +73,99 @@ pub fn train(
     device: &Device,
     artifacts: &ArtifactDir,
 ) -> Result<TrainOutcome> {
+    run(config, data, device, artifacts, None)
+}
+
+/// Continues the interrupted run in `artifacts` from its last completed epoch, with its own
+/// settings; ends as [`train`] does.
+pub fn resume(data: &Mnist, device: &Device, artifacts: &ArtifactDir) -> Result<TrainOutcome> {
+    let point = Checkpoints::new(artifacts).resume_point()?;
+    let config = point.config.clone();
+    run(&config, data, device, artifacts, Some(point))
+}
+
+fn run(
+    config: &TrainingConfig,
+    data: &Mnist,
+    device: &Device,
+    artifacts: &ArtifactDir,
+    resume: Option<ResumePoint>,
+) -> Result<TrainOutcome> {
     config.validate()?;
     check_input_size(config, data)?;
-    let model = match &config.init_from {
-        Some(file) => import_lab_weights(&config.model, Path::new(file), device)?,
+    let checkpoints = Checkpoints::new(artifacts);
+    let (model, done) = match resume {
+        Some(point) => {
+            let path = checkpoints.model_path(point.epoch);
+            let record = burn::store::ModuleRecord::load(&path).map_err(|e| Error::Artifact {
+                path: path.clone(),
+                reason: format!("cannot load the checkpoint ({e})"),
+            })?;
+            let model = config
+                .model
+                .init(device)
+                .try_load_record(record)
+                .map_err(|e| Error::Artifact {
+                    path,
+                    reason: format!("does not fit the checkpoint's config.json ({e})"),
+                })?;
+            (model, point.epochs)
+        }
         None => {
-            device.seed(config.seed);
-            config.model.init(device)
+            let model = match &config.init_from {
+                Some(file) => import_lab_weights(&config.model, Path::new(file), device)?,
+                None => {
+                    device.seed(config.seed);
+                    config.model.init(device)
+                }
+            };
+            // config.json and model.bpk are written together once training succeeds, so a run
+            // that fails or is killed leaves the previous pair loadable.
+            artifacts.create()?;
+            checkpoints.start(config)?;
+            (model, Vec::new())
         }
     };
-    // Only the directory now: config.json and model.bpk are written together once training
-    // succeeds, so a run that fails or is killed leaves the previous pair loadable.
-    artifacts.create()?;
 
+    let resumed_epochs = done.len();
     let train_split = match config.train_limit {
         Some(limit) => data.train.take(limit),
         None => data.train.clone(),
     };
-
     let started = Instant::now();
-    let (model, epochs) = match config.engine {
-        Engine::Learner => learner::fit(config, model, train_split, &data.test)?,
-        Engine::Manual => manual_engine::fit(config, model, train_split, &data.test, device)?,
+    let fit = match config.engine {
+        Engine::Learner => {
+            learner::fit(config, model, train_split, &data.test, &checkpoints, done)?
+        }
+        Engine::Manual => manual_engine::fit(
+            config,
+            model,
+            train_split,
+            &data.test,
+            device,
+            &checkpoints,
+            done,
+        )?,
     };
     let seconds = started.elapsed().as_secs_f64();
-    if epochs.is_empty() {
+    if fit.interrupted {
+        return Err(Error::Interrupted {
+            epoch: fit.epochs.last().map_or(0, |e| e.epoch),
+            checkpoint: checkpoints.dir().to_path_buf(),
+        });
+    }
+    if fit.epochs.is_empty() {
         return Err(Error::Training("no epoch completed".into()));
     }
     artifacts.save_config(config)?;
-    artifacts.save_model(&model)?;
-    artifacts.save_metrics(&epochs)?;
-    draw_curves(&epochs, &artifacts.curves_path())?;
+    artifacts.save_model(&fit.model)?;
+    artifacts.save_metrics(&fit.epochs)?;
+    draw_curves(&fit.epochs, &artifacts.curves_path())?;
+    checkpoints.finish()?;
     Ok(TrainOutcome {
-        model,
-        epochs,
+        model: fit.model,
+        epochs_run: fit.epochs.len() - resumed_epochs,
+        epochs: fit.epochs,
         seconds,
     })
 }

@@ -5,14 +5,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use burn::train::LearnerSummary;
 use burn::train::logger::{EvaluationProgressLogger, TrainingProgressLogger};
 use burn::train::metric::{MetricDefinition, MetricEntry, MetricId, NumericEntry};
 use burn::train::renderer::{
     EvaluationName, MetricState, MetricsRenderer, MetricsRendererEvaluation,
     MetricsRendererTraining,
 };
+use burn::train::{Interrupter, LearnerSummary};
 
+use super::checkpoint::Checkpoints;
+use super::interrupt::stop_requested;
 use super::metrics::EpochMetrics;
 use super::progress::SplitProgress;
 
@@ -35,11 +37,14 @@ pub struct EpochPrinter {
     test: SplitValues,
     epoch_start: Instant,
     progress: SplitProgress,
+    checkpoints: Checkpoints,
+    interrupter: Interrupter,
 }
 
 impl EpochPrinter {
-    /// A printer that appends to `log`; the bar is drawn only when stdout is a terminal.
-    pub fn new(log: EpochLog) -> Self {
+    /// A printer that appends to `log` and records it in `checkpoints` after each epoch, and
+    /// passes a signal's stop request to `interrupter`; the bar is drawn only on a terminal.
+    pub fn new(log: EpochLog, checkpoints: Checkpoints, interrupter: Interrupter) -> Self {
         Self {
             log,
             total_epochs: 0,
@@ -48,6 +53,8 @@ impl EpochPrinter {
             test: SplitValues::default(),
             epoch_start: Instant::now(),
             progress: SplitProgress::new(),
+            checkpoints,
+            interrupter,
         }
     }
 
@@ -110,7 +117,11 @@ impl TrainingProgressLogger for EpochPrinter {
         };
         self.finish_bar();
         println!("{}", metrics.line(self.total_epochs));
-        self.log.lock().expect("epoch log lock").push(metrics);
+        let mut log = self.log.lock().expect("epoch log lock");
+        log.push(metrics);
+        if let Err(error) = self.checkpoints.record(&log) {
+            eprintln!("warning: {error}");
+        }
         self.epoch_start = Instant::now();
     }
 
@@ -121,6 +132,9 @@ impl TrainingProgressLogger for EpochPrinter {
 
     fn update_split(&mut self, items_processed: usize) {
         self.progress.set(items_processed);
+        if stop_requested() && !self.interrupter.should_stop() {
+            self.interrupter.stop(Some("stop requested by a signal"));
+        }
     }
 
     fn end_split(&mut self) {
