@@ -57,7 +57,12 @@ fn bad_flags_exit_2_with_one_line_naming_the_flag() {
         (vec!["train", "--hidden", "132,0"], "--hidden"),
         (vec!["train", "--stop-above", "120"], "--stop-above"),
         (vec!["train", "--data-dir", "/no/such/dir"], "/no/such/dir"),
+        (vec!["train", "--stop-above", "0"], "--stop-above"),
+        (vec!["train", "--init-std", "0"], "--init-std"),
+        (vec!["train", "--train-limit", "0"], "--train-limit"),
+        (vec!["train", "--backend", "wgpu"], "--features wgpu"),
         (vec!["gradcheck", "--batch-size", "0"], "--batch-size"),
+        (vec!["gradcheck", "--batch-size", "70000"], "--batch-size"),
     ] {
         let (code, stdout, stderr) = backprop(&args);
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
@@ -100,4 +105,44 @@ fn train_prints_the_labs_lines_and_nothing_else() {
         files,
         ["config.json", "curves.png", "metrics.csv", "model.bpk"]
     );
+}
+
+#[test]
+fn unknown_values_and_conflicting_flags_get_clap_messages_and_exit_2() {
+    for (args, words) in [
+        (
+            vec!["train", "--activation", "softsign"],
+            "invalid value 'softsign' for '--activation",
+        ),
+        (
+            vec!["train", "--head", "mse"],
+            "invalid value 'mse' for '--head",
+        ),
+        (
+            vec!["train", "--epochs", "ten"],
+            "invalid value 'ten' for '--epochs",
+        ),
+        (
+            vec!["train", "--hidden", "132,x"],
+            "invalid value 'x' for '--hidden",
+        ),
+        (
+            vec!["train", "--resume", "--init-from", "w.safetensors"],
+            "cannot be used with",
+        ),
+        (
+            vec!["predict", "--index", "3", "--image", "x.png"],
+            "cannot be used with",
+        ),
+        (vec!["predict", "--invert"], "--image"),
+        (
+            vec!["train", "--no-such-flag"],
+            "unexpected argument '--no-such-flag'",
+        ),
+    ] {
+        let (code, stdout, stderr) = backprop(&args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
 }

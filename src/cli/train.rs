@@ -42,7 +42,7 @@ pub struct TrainArgs {
     init_from: Option<std::path::PathBuf>,
     /// Continue the interrupted run in --artifact-dir from its last completed epoch, with that
     /// run's own settings (the other training flags are then ignored).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "init_from")]
     resume: bool,
     /// How gradients are computed and applied.
     #[arg(long, value_enum, default_value_t = Engine::Learner)]
