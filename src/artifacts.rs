@@ -10,7 +10,7 @@ use burn::prelude::*;
 use burn::store::ModuleRecord;
 
 use crate::error::{Error, Result};
-use crate::model::Mlp;
+use crate::model::{Mlp, MlpConfig};
 use crate::train::{EpochMetrics, TrainingConfig};
 
 /// Default artifact directory, relative to the working directory.
@@ -100,23 +100,7 @@ impl ArtifactDir {
     /// Builds the model of `config.json` on `device` and loads `model.bpk` into it.
     pub fn load_model(&self, device: &Device) -> Result<(TrainingConfig, Mlp)> {
         let config = self.load_config()?;
-        let path = self.model_path();
-        let bytes = fs::read(&path).map_err(|e| missing_or_io(&path, e))?;
-        let record =
-            ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes)).map_err(|e| {
-                Error::Artifact {
-                    path: path.clone(),
-                    reason: format!("not a burnpack model record ({e})"),
-                }
-            })?;
-        let model = config
-            .model
-            .init(device)
-            .try_load_record(record)
-            .map_err(|e| Error::Artifact {
-                path,
-                reason: format!("does not fit the architecture in config.json ({e})"),
-            })?;
+        let model = load_record(&config.model, &self.model_path(), device)?;
         Ok((config, model))
     }
 
@@ -156,6 +140,23 @@ impl ArtifactDir {
             })
             .collect()
     }
+}
+
+/// Builds `model`'s architecture on `device` and loads the burnpack record at `path` into it;
+/// the error names the file and says whether it is missing, not a record, or another shape.
+pub fn load_record(model: &MlpConfig, path: &Path, device: &Device) -> Result<Mlp> {
+    let bytes = fs::read(path).map_err(|e| missing_or_io(path, e))?;
+    let unfit = |reason: String| Error::Artifact {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes))
+        .map_err(|e| unfit(format!("not a burnpack model record ({e})")))?;
+    model.init(device).try_load_record(record).map_err(|e| {
+        unfit(format!(
+            "does not fit the architecture in config.json ({e})"
+        ))
+    })
 }
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over

@@ -1,22 +1,12 @@
 //! The `backprop` binary: exit codes and one-line messages.
 
-use std::process::Command;
+mod common;
 
-fn backprop(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_backprop"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use common::run_backprop;
 
 #[test]
 fn gradcheck_with_no_flags_checks_every_activation_and_head() {
-    let (code, stdout, stderr) = backprop(&["gradcheck"]);
+    let (code, stdout, stderr) = run_backprop(&["gradcheck"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(stdout.matches(" OK\n").count(), 24, "{stdout}");
     assert!(stdout.contains("All 24 rows OK."));
@@ -25,7 +15,7 @@ fn gradcheck_with_no_flags_checks_every_activation_and_head() {
 
 #[test]
 fn gradcheck_of_a_deep_relu_net_on_one_image() {
-    let (code, stdout, _) = backprop(&[
+    let (code, stdout, _) = run_backprop(&[
         "gradcheck",
         "--activation",
         "relu",
@@ -64,7 +54,7 @@ fn bad_flags_exit_2_with_one_line_naming_the_flag() {
         (vec!["gradcheck", "--batch-size", "0"], "--batch-size"),
         (vec!["gradcheck", "--batch-size", "70000"], "--batch-size"),
     ] {
-        let (code, stdout, stderr) = backprop(&args);
+        let (code, stdout, stderr) = run_backprop(&args);
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
         assert!(stderr.contains(words), "{args:?}: {stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
@@ -76,7 +66,7 @@ fn bad_flags_exit_2_with_one_line_naming_the_flag() {
 fn train_prints_the_labs_lines_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let artifact_dir = dir.path().join("run");
-    let (code, stdout, stderr) = backprop(&[
+    let (code, stdout, stderr) = run_backprop(&[
         "train",
         "--epochs",
         "2",
@@ -140,7 +130,7 @@ fn unknown_values_and_conflicting_flags_get_clap_messages_and_exit_2() {
             "unexpected argument '--no-such-flag'",
         ),
     ] {
-        let (code, stdout, stderr) = backprop(&args);
+        let (code, stdout, stderr) = run_backprop(&args);
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
         assert!(stderr.contains(words), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");

@@ -4,33 +4,21 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use backprop::artifacts::ArtifactDir;
 use backprop::export::{export_lab_weights, import_lab_weights};
 use backprop::model::MlpConfig;
 use burn::prelude::*;
-
-fn backprop(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_backprop"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use common::run_backprop;
 
 fn ok(args: &[&str]) -> String {
-    let (code, stdout, stderr) = backprop(args);
+    let (code, stdout, stderr) = run_backprop(args);
     assert_eq!(code, 0, "{args:?}\n{stdout}\n{stderr}");
     stdout
 }
 
 fn fails(args: &[&str], words: &str) {
-    let (code, stdout, stderr) = backprop(args);
+    let (code, stdout, stderr) = run_backprop(args);
     assert_eq!(code, 2, "{args:?}\n{stdout}\n{stderr}");
     assert!(
         stderr.contains(words),

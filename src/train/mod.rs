@@ -16,7 +16,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
-use burn::module::Module;
 use burn::prelude::*;
 
 pub use checkpoint::{Checkpoints, ResumePoint};
@@ -26,7 +25,7 @@ pub use printer::{EpochLog, EpochPrinter};
 pub use progress::SplitProgress;
 pub use stop::StopAboveAccuracy;
 
-use crate::artifacts::ArtifactDir;
+use crate::artifacts::{ArtifactDir, load_record};
 use crate::data::{Mnist, MnistBatch, MnistBatcher, MnistDataset, MnistSplit};
 use crate::error::{Error, Result};
 use crate::export::import_lab_weights;
@@ -97,18 +96,7 @@ fn run(
     let (model, done) = match resume {
         Some(point) => {
             let path = checkpoints.model_path(point.epoch);
-            let record = burn::store::ModuleRecord::load(&path).map_err(|e| Error::Artifact {
-                path: path.clone(),
-                reason: format!("cannot load the checkpoint ({e})"),
-            })?;
-            let model = config
-                .model
-                .init(device)
-                .try_load_record(record)
-                .map_err(|e| Error::Artifact {
-                    path,
-                    reason: format!("does not fit the checkpoint's config.json ({e})"),
-                })?;
+            let model = load_record(&config.model, &path, device)?;
             (model, point.epochs)
         }
         None => {

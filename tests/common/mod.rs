@@ -72,3 +72,16 @@ pub fn mnist_batch(
         .collect();
     MnistBatcher.batch(items, device)
 }
+
+/// Runs the `backprop` binary; returns (exit code, stdout, stderr).
+pub fn run_backprop(args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_backprop"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
