@@ -67,7 +67,9 @@ pub fn main() -> ExitCode {
 fn use_one_thread_unless_told() {
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         // Fails only if the pool already exists, which leaves rayon's own default.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build_global();
     }
 }
 
