@@ -45,7 +45,7 @@ enum Command {
 /// 2 for bad flags or input files, 1 for failures at run time.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    use_one_thread_unless_told();
+    crate::backend::use_one_thread_unless_told();
     let outcome = match cli.command {
         Command::Train(args) => train::run(args),
         Command::Gradcheck(args) => gradcheck::run(args),
@@ -57,19 +57,6 @@ pub fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(&error),
-    }
-}
-
-/// The CPU backends parallelise through rayon's global pool. For this network (784-132-10,
-/// batch 128) a second thread costs more in wake-ups than it saves: measured on 2 cores, the
-/// default run took 10.9–13.4 s with one thread against 14.4–19.5 s with two. One thread,
-/// then, unless RAYON_NUM_THREADS says otherwise.
-fn use_one_thread_unless_told() {
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        // Fails only if the pool already exists, which leaves rayon's own default.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build_global();
     }
 }
 

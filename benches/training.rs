@@ -1,0 +1,108 @@
+//! Criterion benchmarks, for every compiled-in CPU backend: one SGD step at batch 128 on each
+//! path (Burn's autodiff + optimizer as the Learner runs it; the manual equations), a full
+//! epoch of each engine, loading the data files, and evaluating the test set.
+//! Run with `cargo bench` (one thread unless RAYON_NUM_THREADS is set, as the command line);
+//! `benches/compare.sh` prints seconds per epoch per engine × backend.
+
+use std::hint::black_box;
+
+use backprop::artifacts::ArtifactDir;
+use backprop::backend::Backend;
+use backprop::data::{Mnist, MnistBatch, default_data_dir};
+use backprop::evaluate::evaluate;
+use backprop::manual;
+use backprop::model::MlpConfig;
+use backprop::train::{Engine, TrainingConfig, train};
+use burn::module::Module;
+use burn::optim::SgdConfig;
+use burn::train::TrainStep;
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+/// The compiled-in CPU backends, on the thread count the command line uses.
+fn cpu_backends() -> Vec<Backend> {
+    backprop::backend::use_one_thread_unless_told();
+    Backend::compiled()
+        .into_iter()
+        .filter(|b| *b != Backend::Wgpu)
+        .collect()
+}
+
+fn sgd_step(c: &mut Criterion) {
+    let data = Mnist::load(&default_data_dir()).expect("shipped data");
+    for backend in cpu_backends() {
+        let device = backend.device().unwrap();
+        let batch = MnistBatch::from_range(&data.train, 0..128, &device);
+        let model = MlpConfig::new().init(&device);
+        c.bench_function(&format!("sgd_step_128/manual/{backend}"), |b| {
+            b.iter_batched(
+                || model.clone(),
+                |m| {
+                    let cache = manual::forward(&m, batch.images.clone());
+                    let gradients = manual::backward(&m, &cache, batch.targets.clone());
+                    let m = manual::sgd_step(m, &gradients, 0.05);
+                    device.sync().unwrap();
+                    black_box(m)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+
+        let autodiff = device.clone().autodiff();
+        let ad_batch = MnistBatch::from_range(&data.train, 0..128, &autodiff);
+        let ad_model = model.clone().train();
+        let mut optimizer = SgdConfig::new().init();
+        c.bench_function(&format!("sgd_step_128/autodiff/{backend}"), |b| {
+            b.iter_batched(
+                || ad_model.clone(),
+                |m| {
+                    let output = TrainStep::step(&m, ad_batch.clone());
+                    let m = optimizer.step(0.05, m, output.grads);
+                    autodiff.sync().unwrap();
+                    black_box(m)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+}
+
+fn epoch(c: &mut Criterion) {
+    let data = Mnist::load(&default_data_dir()).expect("shipped data");
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = ArtifactDir::new(dir.path());
+    let mut group = c.benchmark_group("epoch_60000");
+    group.sample_size(10);
+    for backend in cpu_backends() {
+        let device = backend.device().unwrap();
+        for engine in [Engine::Learner, Engine::Manual] {
+            let config = TrainingConfig::new(MlpConfig::new())
+                .with_epochs(1)
+                .with_engine(engine);
+            group.bench_function(format!("{engine:?}/{backend}").to_lowercase(), |b| {
+                b.iter(|| black_box(train(&config, &data, &device, &artifacts).unwrap().seconds))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn data_and_evaluation(c: &mut Criterion) {
+    let mut group = c.benchmark_group("data");
+    group.sample_size(10);
+    group.bench_function("load_mnist_files", |b| {
+        b.iter(|| black_box(Mnist::load(&default_data_dir()).unwrap()))
+    });
+    group.finish();
+
+    let data = Mnist::load(&default_data_dir()).expect("shipped data");
+    for backend in cpu_backends() {
+        let device = backend.device().unwrap();
+        let model = MlpConfig::new().init(&device);
+        c.bench_function(&format!("evaluate_test_10000/{backend}"), |b| {
+            b.iter(|| black_box(evaluate(&model, &data.test, &device)))
+        });
+    }
+}
+
+criterion_group!(benches, sgd_step, epoch, data_and_evaluation);
+criterion_main!(benches);
