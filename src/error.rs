@@ -33,6 +33,15 @@ pub enum Error {
         checkpoint.display()
     )]
     Interrupted { epoch: usize, checkpoint: PathBuf },
+    /// The loss or a gradient stopped being finite (exploding gradients).
+    #[error(
+        "training diverged at epoch {epoch}, step {step}: {detail}; remedies: a smaller --lr, --init xavier or he (or a smaller --init-std), or --clip-grad-norm 1"
+    )]
+    Diverged {
+        epoch: usize,
+        step: usize,
+        detail: String,
+    },
     /// A gradient check found a mismatch.
     #[error("gradient check failed: {0}")]
     Check(String),
@@ -65,7 +74,10 @@ impl Error {
     pub fn is_input_error(&self) -> bool {
         !matches!(
             self,
-            Error::Training(_) | Error::Check(_) | Error::Interrupted { .. }
+            Error::Training(_)
+                | Error::Check(_)
+                | Error::Interrupted { .. }
+                | Error::Diverged { .. }
         )
     }
 }

@@ -7,6 +7,7 @@
 //! - [`train`]: training with Burn's `Learner`, one clean line per epoch, artifacts.
 //! - [`evaluate`], [`predict`], [`plot`], [`export`]: using a trained model — test metrics and
 //!   confusion matrix, one image, PNG pictures, weights in the lab's layout.
+//! - [`study`]: vanishing and exploding gradients in deep MLPs, measured per layer.
 //! - [`backend`]: the compiled-in backends and the one place a device is chosen.
 
 pub mod artifacts;
@@ -23,6 +24,7 @@ pub mod model;
 pub mod plot;
 pub mod predict;
 pub mod rng;
+pub mod study;
 pub mod train;
 
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@ use burn::tensor::activation;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::train::DivergenceGuard;
 
 /// Hidden-layer activation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -49,6 +50,15 @@ pub enum WeightInit {
 }
 
 impl Activation {
+    /// The name `--activation` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Relu => "relu",
+        }
+    }
+
     /// Applies the activation element-wise: `[m, n] → [m, n]`.
     pub fn apply(self, z: Tensor<2>) -> Tensor<2> {
         match self {
@@ -164,6 +174,7 @@ impl MlpConfig {
             output,
             activation: self.activation,
             head: self.head,
+            guard: None,
         }
     }
 }
@@ -181,6 +192,9 @@ pub struct Mlp {
     /// Output head.
     #[module(skip)]
     pub head: Head,
+    /// Set by the `Learner` engine so that each training step checks for non-finite values.
+    #[module(skip)]
+    pub guard: Option<DivergenceGuard>,
 }
 
 impl Mlp {

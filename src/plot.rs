@@ -20,9 +20,9 @@ const DIGIT_SCALE: u32 = 10;
 /// Height of the title band above a digit.
 const TITLE_HEIGHT: u32 = 44;
 
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The embedded font parses; a failure would only leave text out of the pictures.
@@ -76,10 +76,10 @@ pub fn draw_digit(pixels: &[f32], side: usize, title: &str, path: &Path) -> Resu
     save_png(path, width, height, buffer)
 }
 
-type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// Renders into an RGB buffer on a white background.
-fn render(
+pub(crate) fn render(
     path: &Path,
     width: u32,
     height: u32,
@@ -102,7 +102,7 @@ fn render(
     Ok(buffer)
 }
 
-fn save_png(path: &Path, width: u32, height: u32, buffer: Vec<u8>) -> Result<()> {
+pub(crate) fn save_png(path: &Path, width: u32, height: u32, buffer: Vec<u8>) -> Result<()> {
     let image: ImageBuffer<Rgb<u8>, Vec<u8>> =
         ImageBuffer::from_raw(width, height, buffer).expect("buffer matches its size");
     let mut png = std::io::Cursor::new(Vec::new());

@@ -6,6 +6,7 @@ mod export;
 mod gradcheck;
 mod plot;
 mod predict;
+mod study;
 mod train;
 
 use std::process::ExitCode;
@@ -35,6 +36,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Show one test digit (or your own picture) with the saved model's prediction.
     Predict(predict::PredictArgs),
+    /// Measure vanishing and exploding gradients in deep MLPs: per-layer gradient norms for
+    /// every activation × initialisation, and whether each network trains.
+    #[command(allow_negative_numbers = true)]
+    Study(study::StudyArgs),
     /// Redraw curves.png from a run's metrics.csv.
     Plot(plot::PlotArgs),
     /// Write the saved model's weights as safetensors in the lab's layout (for NumPy).
@@ -51,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Gradcheck(args) => gradcheck::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Predict(args) => predict::run(args),
+        Command::Study(args) => study::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Export(args) => export::run(args),
     };

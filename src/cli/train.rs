@@ -44,6 +44,10 @@ pub struct TrainArgs {
     /// run's own settings (the other training flags are then ignored).
     #[arg(long, conflicts_with = "init_from")]
     resume: bool,
+    /// Clip each gradient tensor to this L2 norm before the SGD update (Burn's gradient
+    /// clipping): the standard fix for exploding gradients.
+    #[arg(long)]
+    clip_grad_norm: Option<f64>,
     /// How gradients are computed and applied.
     #[arg(long, value_enum, default_value_t = Engine::Learner)]
     engine: Engine,
@@ -60,6 +64,7 @@ impl TrainArgs {
             .with_stop_above(self.stop_above)
             .with_train_limit(self.train_limit)
             .with_engine(self.engine)
+            .with_clip_grad_norm(self.clip_grad_norm)
             .with_init_from(
                 self.init_from
                     .as_ref()

@@ -9,7 +9,9 @@ pub mod equations;
 
 use burn::prelude::*;
 
-use crate::loss::one_hot;
+use burn::grad_clipping::GradientClipping;
+
+use crate::loss::{objective, one_hot};
 use crate::model::Mlp;
 use equations::{
     activation_derivative, bias_grad, hidden_delta, output_delta, sgd_update, weight_grad,
@@ -106,6 +108,65 @@ pub fn backward(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>) -> G
 pub fn gradients(model: &Mlp, images: Tensor<2>, targets: Tensor<1, Int>) -> Gradients {
     let cache = forward(model, images);
     backward(model, &cache, targets)
+}
+
+/// What is not finite among the objective and the gradients of a step (see
+/// [`crate::train::non_finite`]); `None` when all is finite. Reads the device once.
+///
+/// # Shapes
+/// - `targets`: `[m]`
+pub fn non_finite(
+    model: &Mlp,
+    cache: &ForwardCache,
+    gradients: &[LayerGradient],
+    targets: &Tensor<1, Int>,
+) -> Option<String> {
+    let loss = objective(model.head, cache.logits().clone(), targets.clone());
+    let sums = gradients
+        .iter()
+        .flat_map(|g| [g.weight.clone().sum(), g.bias.clone().sum()])
+        .collect();
+    crate::train::non_finite(loss, sums)
+}
+
+/// Each gradient tensor scaled down to L2 norm `max_norm` if larger, with Burn's own
+/// gradient clipping (the one `train --clip-grad-norm` gives the Learner's SGD): per tensor,
+/// not over all of them.
+pub fn clip_by_norm(gradients: Gradients, max_norm: f64) -> Gradients {
+    let clipping = GradientClipping::Norm(max_norm as f32);
+    gradients
+        .into_iter()
+        .map(|g| LayerGradient {
+            weight: clipping.clip_gradient(g.weight),
+            bias: clipping.clip_gradient(g.bias),
+        })
+        .collect()
+}
+
+/// One training step of the lab's equations: forward, backward, a check that the objective
+/// and every gradient are finite, optional clipping ([`clip_by_norm`]) and the SGD update.
+/// Gives the updated model and the batch's logits `[m, k]` (for the metrics), or what was
+/// not finite, in which case nothing is updated.
+///
+/// # Shapes
+/// - `images`: `[m, inputs]`, `targets`: `[m]`
+pub fn train_step(
+    model: Mlp,
+    images: Tensor<2>,
+    targets: &Tensor<1, Int>,
+    lr: f64,
+    clip_grad_norm: Option<f64>,
+) -> Result<(Mlp, Tensor<2>), String> {
+    let cache = forward(&model, images);
+    let mut gradients = backward(&model, &cache, targets.clone());
+    if let Some(detail) = non_finite(&model, &cache, &gradients, targets) {
+        return Err(detail);
+    }
+    if let Some(norm) = clip_grad_norm {
+        gradients = clip_by_norm(gradients, norm);
+    }
+    let logits = cache.logits().clone();
+    Ok((sgd_step(model, &gradients, lr), logits))
 }
 
 /// One plain SGD step with the given gradients; parameter ids are kept.

@@ -45,6 +45,9 @@ pub struct TrainingConfig {
     /// Update rule.
     #[config(default = "Engine::Learner")]
     pub engine: Engine,
+    /// Clip each gradient tensor to this L2 norm before the update (Burn's gradient clipping).
+    #[config(default = "None")]
+    pub clip_grad_norm: Option<f64>,
     /// Start from the weights in this lab-layout safetensors file instead of a random init.
     #[config(default = "None")]
     pub init_from: Option<String>,
@@ -70,6 +73,13 @@ impl TrainingConfig {
             return Err(Error::Config(format!(
                 "--stop-above: must be in (0, 100], got {}",
                 self.stop_above
+            )));
+        }
+        if let Some(norm) = self.clip_grad_norm
+            && !(norm.is_finite() && norm > 0.0)
+        {
+            return Err(Error::Config(format!(
+                "--clip-grad-norm: must be a finite number > 0, got {norm}"
             )));
         }
         if self.train_limit == Some(0) {

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use burn::data::dataloader::DataLoaderBuilder;
+use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
 use burn::optim::SgdConfig;
 use burn::train::checkpoint::{FileCheckpointer, KeepLastNCheckpoints};
@@ -12,7 +13,9 @@ use burn::train::metric::{AccuracyMetric, LossMetric};
 use burn::train::{Interrupter, Learner, SupervisedTraining};
 
 use super::checkpoint::{Checkpoints, KEEP};
-use super::{EpochLog, EpochPrinter, Fit, StopAboveAccuracy, TrainingConfig, train_loader};
+use super::{
+    DivergenceGuard, EpochLog, EpochPrinter, Fit, StopAboveAccuracy, TrainingConfig, train_loader,
+};
 use crate::data::{MnistBatcher, MnistDataset, MnistSplit};
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
@@ -34,6 +37,12 @@ pub(super) fn fit(
     let resume_from = done.last().map(|e| e.epoch);
     let log: EpochLog = Arc::new(Mutex::new(done));
     let interrupter = Interrupter::new();
+    let steps_per_epoch = train.len().div_ceil(config.batch_size);
+    let guard = DivergenceGuard::new(
+        resume_from.map_or(1, |epoch| epoch + 1),
+        steps_per_epoch,
+        interrupter.clone(),
+    );
     let printer = EpochPrinter::new(Arc::clone(&log), checkpoints.clone(), interrupter.clone());
     let dir = checkpoints.dir();
     // Nothing but our own files goes to the artifact directory: no experiment log, no metric
@@ -57,11 +66,20 @@ pub(super) fn fit(
     }
 
     // `train()` puts the parameters on the autodiff twin of their device, tracking gradients.
-    let model = model.train();
-    let result = training.launch(Learner::new(model, SgdConfig::new().init(), config.lr));
+    let mut model = model.train();
+    model.guard = Some(guard.clone());
+    let clipping = config
+        .clip_grad_norm
+        .map(|norm| GradientClippingConfig::Norm(norm as f32));
+    let optimizer = SgdConfig::new().with_gradient_clipping(clipping).init();
+    let mut result = training.launch(Learner::new(model, optimizer, config.lr));
+    if let Some(divergence) = guard.divergence() {
+        return Err(divergence.into());
+    }
     if let Some(error) = result.error {
         return Err(Error::Training(error.to_string()));
     }
+    result.model.guard = None;
     let epochs = log.lock().expect("epoch log lock").clone();
     Ok(Fit {
         model: result.model,

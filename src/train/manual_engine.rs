@@ -9,7 +9,7 @@ use burn::module::Module;
 
 use super::checkpoint::{Checkpoints, KEEP};
 use super::interrupt::stop_requested;
-use super::{EpochMetrics, Fit, SplitProgress, TrainingConfig, train_loader};
+use super::{Divergence, EpochMetrics, Fit, SplitProgress, TrainingConfig, train_loader};
 use crate::artifacts::write_atomic;
 use crate::data::MnistSplit;
 use crate::error::{Error, Result};
@@ -37,12 +37,25 @@ pub(super) fn fit(
         let started = Instant::now();
         let mut tally = Tally::new();
         progress.start("train", total);
-        for batch in loader.iter() {
+        for (step, batch) in loader.iter().enumerate() {
             let batch = batch.map_err(|e| Error::Training(format!("loading a batch: {e}")))?;
-            let cache = manual::forward(&model, batch.images);
-            let gradients = manual::backward(&model, &cache, batch.targets.clone());
-            tally.add(model.head, cache.logits().clone(), batch.targets);
-            model = manual::sgd_step(model, &gradients, config.lr);
+            let (updated, logits) = manual::train_step(
+                model,
+                batch.images,
+                &batch.targets,
+                config.lr,
+                config.clip_grad_norm,
+            )
+            .map_err(|detail| {
+                progress.finish();
+                Divergence {
+                    epoch,
+                    step: step + 1,
+                    detail,
+                }
+            })?;
+            model = updated;
+            tally.add(model.head, logits, batch.targets);
             progress.set(tally.count());
             if stop_requested() {
                 progress.finish();

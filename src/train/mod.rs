@@ -3,6 +3,7 @@
 
 mod checkpoint;
 mod config;
+mod divergence;
 pub mod interrupt;
 mod learner;
 mod manual_engine;
@@ -20,6 +21,7 @@ use burn::prelude::*;
 
 pub use checkpoint::{Checkpoints, ResumePoint};
 pub use config::{Engine, TrainingConfig};
+pub use divergence::{Divergence, DivergenceGuard, non_finite};
 pub use metrics::EpochMetrics;
 pub use printer::{EpochLog, EpochPrinter};
 pub use progress::SplitProgress;

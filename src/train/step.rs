@@ -6,6 +6,10 @@
 
 use burn::train::{ClassificationOutput, InferenceStep, TrainOutput, TrainStep};
 
+use burn::prelude::*;
+use burn::tensor::Gradients;
+
+use super::non_finite;
 use crate::data::MnistBatch;
 use crate::loss;
 use crate::model::Mlp;
@@ -20,6 +24,27 @@ impl Mlp {
     }
 }
 
+impl Mlp {
+    /// What is not finite among this step's loss and gradients (see [`non_finite`]).
+    fn non_finite_in_step(&self, objective: Tensor<1>, grads: &Gradients) -> Option<String> {
+        // A parameter without a gradient would be a bug; it counts as not finite.
+        let missing = || Tensor::<1>::from_floats([f32::NAN], &objective.device().inner());
+        let sums = self
+            .layers()
+            .flat_map(|layer| {
+                let weight = layer.weight.grad(grads).map(|g| g.sum());
+                let bias = layer
+                    .bias
+                    .as_ref()
+                    .and_then(|b| b.grad(grads))
+                    .map(|g| g.sum());
+                [weight.unwrap_or_else(missing), bias.unwrap_or_else(missing)]
+            })
+            .collect();
+        non_finite(objective.inner(), sums)
+    }
+}
+
 impl TrainStep for Mlp {
     type Input = MnistBatch;
     type Output = ClassificationOutput;
@@ -30,7 +55,11 @@ impl TrainStep for Mlp {
         let reported =
             loss::lab_loss_per_example(self.head, logits.clone().detach(), batch.targets.clone());
         let output = ClassificationOutput::new(reported, logits, batch.targets);
-        TrainOutput::new(self, objective.backward(), output)
+        let grads = objective.clone().backward();
+        if let Some(guard) = &self.guard {
+            guard.step(self.non_finite_in_step(objective, &grads));
+        }
+        TrainOutput::new(self, grads, output)
     }
 }
 
