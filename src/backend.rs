@@ -49,7 +49,8 @@ impl Backend {
         }
     }
 
-    /// The plain (non-autodiff) device of this backend.
+    /// The plain (non-autodiff) device of this backend; for wgpu, the GPU adapter is acquired
+    /// here (once per process), so a machine without one gets an error, not a panic.
     pub fn device(self) -> Result<Device> {
         if !self.is_compiled() {
             return Err(Error::Backend(format!(
@@ -62,22 +63,42 @@ impl Backend {
                     .join(", ")
             )));
         }
-        Ok(self.device_unchecked())
+        self.compiled_device()
     }
 
     #[allow(unreachable_code, deprecated)]
-    fn device_unchecked(self) -> Device {
+    fn compiled_device(self) -> Result<Device> {
         match self {
             #[cfg(feature = "flex")]
-            Backend::Flex => Device::flex(),
+            Backend::Flex => Ok(Device::flex()),
             #[cfg(feature = "ndarray")]
-            Backend::Ndarray => Device::ndarray(),
+            Backend::Ndarray => Ok(Device::ndarray()),
             #[cfg(feature = "wgpu")]
-            Backend::Wgpu => Device::wgpu(burn::prelude::DeviceKind::DefaultDevice),
+            Backend::Wgpu => wgpu_device(),
             #[allow(unreachable_patterns)]
             _ => unreachable!("checked by is_compiled"),
         }
     }
+}
+
+/// The wgpu device on the default adapter, initialised once per process (Burn's wgpu runtime
+/// can be initialised only once).
+#[cfg(feature = "wgpu")]
+fn wgpu_device() -> Result<Device> {
+    use std::sync::OnceLock;
+    static DEVICE: OnceLock<std::result::Result<Device, String>> = OnceLock::new();
+    DEVICE
+        .get_or_init(|| {
+            Device::wgpu_options()
+                .init()
+                .map_err(|e| e.to_string().replace('\n', " "))
+        })
+        .clone()
+        .map_err(|reason| {
+            Error::Backend(format!(
+                "--backend wgpu: no usable GPU adapter ({reason}); without a GPU, install Mesa's software Vulkan driver (Debian: mesa-vulkan-drivers)"
+            ))
+        })
 }
 
 /// The CPU backends parallelise through rayon's global pool. For this network (784-132-10,

@@ -50,7 +50,6 @@ fn bad_flags_exit_2_with_one_line_naming_the_flag() {
         (vec!["train", "--stop-above", "0"], "--stop-above"),
         (vec!["train", "--init-std", "0"], "--init-std"),
         (vec!["train", "--train-limit", "0"], "--train-limit"),
-        (vec!["train", "--backend", "wgpu"], "--features wgpu"),
         (vec!["gradcheck", "--batch-size", "0"], "--batch-size"),
         (vec!["gradcheck", "--batch-size", "70000"], "--batch-size"),
     ] {
@@ -135,4 +134,13 @@ fn unknown_values_and_conflicting_flags_get_clap_messages_and_exit_2() {
         assert!(stderr.contains(words), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
+}
+
+#[cfg(not(feature = "wgpu"))]
+#[test]
+fn a_backend_not_compiled_in_names_its_feature() {
+    let (code, stdout, stderr) = run_backprop(&["train", "--backend", "wgpu"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("--features wgpu"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }

@@ -9,8 +9,15 @@ use burn::prelude::Device;
 use common::run_backprop;
 
 /// Deep sigmoid with the lab's σ 0.3, deep relu with He, and deep relu with σ 1.0: 8 hidden
-/// layers of 64, one epoch (50 steps) on the first 6400 training images.
-fn small_study() -> Vec<SettingResult> {
+/// layers of 64, one epoch (50 steps) on the first 6400 training images. Run once for the
+/// tests of this file: the device's seed is process-wide, so two studies at once would mix
+/// their random draws.
+fn small_study() -> &'static [SettingResult] {
+    static RESULTS: std::sync::OnceLock<Vec<SettingResult>> = std::sync::OnceLock::new();
+    RESULTS.get_or_init(run_small_study)
+}
+
+fn run_small_study() -> Vec<SettingResult> {
     let data = common::mnist();
     let config = StudyConfig {
         activations: vec![Activation::Sigmoid, Activation::Relu],
@@ -38,7 +45,7 @@ fn find(results: &[SettingResult], activation: Activation, init: InitChoice) -> 
 fn deep_sigmoid_vanishes_relu_with_he_does_not_and_relu_with_sigma_1_explodes() {
     let results = small_study();
     assert_eq!(results.len(), 6);
-    for result in &results {
+    for result in results {
         assert_eq!(result.at_init.len(), 9, "8 hidden layers + output");
         assert!(
             result.agreement.ok(),
@@ -50,7 +57,7 @@ fn deep_sigmoid_vanishes_relu_with_he_does_not_and_relu_with_sigma_1_explodes() 
     }
 
     // Vanishing: the first layer's gradient is orders of magnitude below the last one's.
-    let sigmoid = find(&results, Activation::Sigmoid, InitChoice::normal(0.3));
+    let sigmoid = find(results, Activation::Sigmoid, InitChoice::normal(0.3));
     let ratio = SettingResult::first_to_last(&sigmoid.at_init);
     assert!(ratio < 1e-2, "sigmoid σ 0.3: ‖dW1‖/‖dW9‖ = {ratio:e}");
     let norms: Vec<f64> = sigmoid.at_init.iter().map(|s| s.grad_norm).collect();
@@ -61,7 +68,7 @@ fn deep_sigmoid_vanishes_relu_with_he_does_not_and_relu_with_sigma_1_explodes() 
 
     // Healthy: ReLU with He keeps every layer within a factor 10 of the last.
     let relu_he = find(
-        &results,
+        results,
         Activation::Relu,
         InitChoice::scheme(WeightInit::He),
     );
@@ -76,7 +83,7 @@ fn deep_sigmoid_vanishes_relu_with_he_does_not_and_relu_with_sigma_1_explodes() 
     assert!(stalled < 20.0, "deep sigmoid stalls: {stalled}");
 
     // Exploding: ReLU with σ 1.0 starts with huge gradients and diverges, which is reported.
-    let relu_big = find(&results, Activation::Relu, InitChoice::normal(1.0));
+    let relu_big = find(results, Activation::Relu, InitChoice::normal(1.0));
     assert!(relu_big.at_init.iter().all(|s| s.grad_norm > 1e3));
     let divergence = relu_big.diverged.as_ref().expect("relu σ 1.0 diverges");
     assert_eq!(divergence.epoch, 1);
@@ -87,7 +94,7 @@ fn deep_sigmoid_vanishes_relu_with_he_does_not_and_relu_with_sigma_1_explodes() 
 #[test]
 fn csv_files_and_figure_hold_every_setting() {
     let results = small_study();
-    let layers = study::layers_csv(&results);
+    let layers = study::layers_csv(results);
     let rows: Vec<&str> = layers.lines().collect();
     let measured = results
         .iter()
@@ -103,17 +110,17 @@ fn csv_files_and_figure_hold_every_setting() {
         assert_eq!(row.split(',').count(), 9, "{row}");
     }
 
-    let summary = study::summary_csv(&results);
+    let summary = study::summary_csv(results);
     assert_eq!(summary.lines().count(), 1 + results.len());
     assert!(summary.contains("relu,normal,1,"), "{summary}");
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("study.png");
-    study::draw_study(&results, &path).unwrap();
+    study::draw_study(results, &path).unwrap();
     let picture = image::open(&path).unwrap();
     assert_eq!((picture.width(), picture.height()), STUDY_SIZE);
 
-    let tables = study::print_tables(&results, &StudyConfig::default());
+    let tables = study::print_tables(results, &StudyConfig::default());
     assert!(tables.contains("diverged before this step"), "{tables}");
     assert_eq!(tables.matches(" OK ").count(), results.len(), "{tables}");
 }
