@@ -16,7 +16,7 @@ use backprop::train::{Engine, TrainingConfig, train};
 use burn::module::Module;
 use burn::optim::SgdConfig;
 use burn::train::TrainStep;
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group};
 
 /// The compiled-in CPU backends, on the thread count the command line uses.
 fn cpu_backends() -> Vec<Backend> {
@@ -105,4 +105,11 @@ fn data_and_evaluation(c: &mut Criterion) {
 }
 
 criterion_group!(benches, sgd_step, epoch, data_and_evaluation);
-criterion_main!(benches);
+
+/// As `criterion_main!`, but on the compute pool's own thread, as the command line runs.
+fn main() {
+    backprop::backend::on_compute_pool(|| {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    });
+}

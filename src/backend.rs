@@ -101,16 +101,41 @@ fn wgpu_device() -> Result<Device> {
         })
 }
 
-/// The CPU backends parallelise through rayon's global pool. For this network (784-132-10,
+/// Threads of the CPU backends: RAYON_NUM_THREADS, or one. For this network (784-132-10,
 /// batch 128) a second thread costs more in wake-ups than it saves: measured on 2 cores, the
-/// default run took 10.9–13.4 s with one thread against 14.4–19.5 s with two. One thread,
-/// then, unless RAYON_NUM_THREADS says otherwise. Call before any tensor work.
+/// default run took 10.9–13.4 s with one thread against 14.4–19.5 s with two.
+pub fn compute_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1)
+}
+
+/// Sets rayon's global pool to [`compute_threads`] (for work started outside
+/// [`on_compute_pool`]). Call before any tensor work.
 pub fn use_one_thread_unless_told() {
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        // Fails only if the pool already exists, which leaves rayon's own default.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build_global();
+    // Fails only if the pool already exists, which leaves rayon's own default.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(compute_threads())
+        .build_global();
+}
+
+/// Runs `work` on a worker thread of a rayon pool of [`compute_threads`] threads, where the
+/// CPU backends' parallel loops run in place. Called from any other thread, each loop is handed
+/// to a pool thread while the caller sleeps: with one thread, the perf profile of the manual
+/// engine showed 16 % of the time in the futex wake-ups this costs.
+pub fn on_compute_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    use_one_thread_unless_told();
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(compute_threads())
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("compute-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        // No thread could be started: run here, as before.
+        Err(_) => work(),
     }
 }
 

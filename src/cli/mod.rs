@@ -50,8 +50,7 @@ enum Command {
 /// 2 for bad flags or input files, 1 for failures at run time.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::backend::use_one_thread_unless_told();
-    let outcome = match cli.command {
+    let outcome = crate::backend::on_compute_pool(|| match cli.command {
         Command::Train(args) => train::run(args),
         Command::Gradcheck(args) => gradcheck::run(args),
         Command::Eval(args) => eval::run(args),
@@ -59,7 +58,7 @@ pub fn main() -> ExitCode {
         Command::Study(args) => study::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Export(args) => export::run(args),
-    };
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(&error),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{ArtifactArgs, RunArgs};
+use super::args::{ArtifactArgs, RunArgs, describe};
 use crate::error::{Error, Result};
 use crate::plot::draw_digit;
 use crate::predict::{argmax, load_image, probabilities, probability_bars, terminal_art};
@@ -82,7 +82,11 @@ pub fn run(args: PredictArgs) -> Result<()> {
         Some(label) => format!("True: {label} | Predicted: {predicted}"),
         None => format!("Predicted: {predicted}"),
     };
-    println!("{source}");
+    println!(
+        "{source}; {} on {}",
+        describe(&config.model),
+        args.run.describe_device(&device)
+    );
     print!("{}", terminal_art(&pixels, side));
     println!("{title}");
     print!("{}", probability_bars(&probabilities, 40));
