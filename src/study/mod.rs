@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::evaluate::{Tally, evaluate};
 use crate::manual;
 use crate::model::{Activation, Head, MlpConfig};
-use crate::train::Divergence;
+use crate::train::{Divergence, check_sgd};
 
 /// What to study.
 #[derive(Debug, Clone)]
@@ -91,19 +91,7 @@ impl StudyConfig {
         if let Some((flag, _)) = positive.iter().find(|(_, value)| *value == 0) {
             return Err(Error::Config(format!("{flag}: must be at least 1")));
         }
-        if !(self.lr.is_finite() && self.lr > 0.0) {
-            return Err(Error::Config(format!(
-                "--lr: must be a finite number > 0, got {}",
-                self.lr
-            )));
-        }
-        if let Some(norm) = self.clip_grad_norm
-            && !(norm.is_finite() && norm > 0.0)
-        {
-            return Err(Error::Config(format!(
-                "--clip-grad-norm: must be a finite number > 0, got {norm}"
-            )));
-        }
+        check_sgd(self.lr, self.clip_grad_norm)?;
         if self.train_limit == Some(0) {
             return Err(Error::Config("--train-limit: must be at least 1".into()));
         }

@@ -63,23 +63,11 @@ impl TrainingConfig {
         if self.batch_size == 0 {
             return Err(Error::Config("--batch-size: must be at least 1".into()));
         }
-        if !(self.lr.is_finite() && self.lr > 0.0) {
-            return Err(Error::Config(format!(
-                "--lr: must be a finite number > 0, got {}",
-                self.lr
-            )));
-        }
+        check_sgd(self.lr, self.clip_grad_norm)?;
         if !(self.stop_above > 0.0 && self.stop_above <= 100.0) {
             return Err(Error::Config(format!(
                 "--stop-above: must be in (0, 100], got {}",
                 self.stop_above
-            )));
-        }
-        if let Some(norm) = self.clip_grad_norm
-            && !(norm.is_finite() && norm > 0.0)
-        {
-            return Err(Error::Config(format!(
-                "--clip-grad-norm: must be a finite number > 0, got {norm}"
             )));
         }
         if self.train_limit == Some(0) {
@@ -87,4 +75,22 @@ impl TrainingConfig {
         }
         Ok(())
     }
+}
+
+/// Checks the SGD settings shared by `train` and `study`: `--lr` and `--clip-grad-norm` must be
+/// finite and > 0.
+pub fn check_sgd(lr: f64, clip_grad_norm: Option<f64>) -> crate::Result<()> {
+    if !(lr.is_finite() && lr > 0.0) {
+        return Err(Error::Config(format!(
+            "--lr: must be a finite number > 0, got {lr}"
+        )));
+    }
+    if let Some(norm) = clip_grad_norm
+        && !(norm.is_finite() && norm > 0.0)
+    {
+        return Err(Error::Config(format!(
+            "--clip-grad-norm: must be a finite number > 0, got {norm}"
+        )));
+    }
+    Ok(())
 }

@@ -20,7 +20,7 @@ use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
 use burn::prelude::*;
 
 pub use checkpoint::{Checkpoints, ResumePoint};
-pub use config::{Engine, TrainingConfig};
+pub use config::{Engine, TrainingConfig, check_sgd};
 pub use divergence::{Divergence, DivergenceGuard, non_finite};
 pub use metrics::EpochMetrics;
 pub use printer::{EpochLog, EpochPrinter};
