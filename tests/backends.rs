@@ -11,8 +11,8 @@ mod common;
 
 use backprop::artifacts::ArtifactDir;
 use backprop::backend::Backend;
-use backprop::gradcheck::{FlatTensor, Precision, check, difference};
-use backprop::model::{Activation, Head, Mlp, MlpConfig};
+use backprop::gradcheck::{Precision, check, difference};
+use backprop::model::{Activation, Head, MlpConfig};
 use backprop::train::{Engine, TrainOutcome, TrainingConfig, train};
 use burn::prelude::*;
 
@@ -81,20 +81,6 @@ fn manual_gradients_equal_autodiff_on_every_backend() {
     }
 }
 
-fn parameters(model: &Mlp) -> Vec<FlatTensor> {
-    model
-        .layers()
-        .flat_map(|l| [l.weight.val(), l.bias.as_ref().unwrap().val().unsqueeze()])
-        .map(|t: Tensor<2>| {
-            let data = t.into_data().convert::<f64>();
-            FlatTensor {
-                shape: data.shape().to_vec(),
-                values: data.try_to_vec().unwrap(),
-            }
-        })
-        .collect()
-}
-
 fn run(config: &TrainingConfig, engine: Engine, device: &Device) -> TrainOutcome {
     let data = common::mnist();
     let dir = tempfile::tempdir().unwrap();
@@ -112,9 +98,9 @@ fn both_engines_agree_and_learn_on_every_backend() {
     for (backend, device) in devices() {
         let learner = run(&config, Engine::Learner, &device);
         let manual = run(&config, Engine::Manual, &device);
-        for (a, b) in parameters(&manual.model)
+        for (a, b) in common::parameters(&manual.model)
             .iter()
-            .zip(&parameters(&learner.model))
+            .zip(&common::parameters(&learner.model))
         {
             let d = difference(&a.values, &b.values, Precision::F32);
             assert!(d.within_tolerance, "{backend}: {d:?}");

@@ -4,7 +4,7 @@
 mod common;
 
 use backprop::artifacts::ArtifactDir;
-use backprop::gradcheck::{FlatTensor, Precision, difference};
+use backprop::gradcheck::{Precision, difference};
 use backprop::model::{Activation, Head, MlpConfig};
 use backprop::train::{Engine, TrainOutcome, TrainingConfig, train};
 use burn::prelude::*;
@@ -20,23 +20,6 @@ fn run(config: &TrainingConfig, engine: Engine) -> TrainOutcome {
         &ArtifactDir::new(dir.path()),
     )
     .unwrap()
-}
-
-fn parameters(outcome: &TrainOutcome) -> Vec<FlatTensor> {
-    outcome
-        .model
-        .layers()
-        .flat_map(|l| {
-            [
-                l.weight.val().into_data().convert::<f64>(),
-                l.bias.as_ref().unwrap().val().into_data().convert::<f64>(),
-            ]
-        })
-        .map(|d| FlatTensor {
-            shape: d.shape().to_vec(),
-            values: d.try_to_vec().unwrap(),
-        })
-        .collect()
 }
 
 #[test]
@@ -57,7 +40,10 @@ fn fifty_steps_of_both_engines_agree() {
         .with_train_limit(Some(50 * 128));
         let learner = run(&config, Engine::Learner);
         let manual = run(&config, Engine::Manual);
-        for (a, b) in parameters(&manual).iter().zip(&parameters(&learner)) {
+        for (a, b) in common::parameters(&manual.model)
+            .iter()
+            .zip(&common::parameters(&learner.model))
+        {
             let d = difference(&a.values, &b.values, Precision::F32);
             assert!(d.within_tolerance, "{activation:?} {head:?}: {d:?}");
         }

@@ -85,3 +85,19 @@ pub fn run_backprop(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Every parameter of `model` as f64, in `W1, b1, W2, b2, …` order (biases as `[1, n]`).
+pub fn parameters(model: &backprop::model::Mlp) -> Vec<backprop::gradcheck::FlatTensor> {
+    use burn::prelude::Tensor;
+    model
+        .layers()
+        .flat_map(|l| [l.weight.val(), l.bias.as_ref().unwrap().val().unsqueeze()])
+        .map(|t: Tensor<2>| {
+            let data = t.into_data().convert::<f64>();
+            backprop::gradcheck::FlatTensor {
+                shape: data.shape().to_vec(),
+                values: data.try_to_vec().unwrap(),
+            }
+        })
+        .collect()
+}
