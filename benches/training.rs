@@ -1,6 +1,7 @@
 //! Criterion benchmarks, for every compiled-in CPU backend: one SGD step at batch 128 on each
 //! path (Burn's autodiff + optimizer as the Learner runs it; the manual equations), a full
-//! epoch of each engine, loading the data files, and evaluating the test set.
+//! epoch of each engine, loading the data files, evaluating the test set, and the two large
+//! matrix products of a step (throughput in FLOP/s: criterion's "elem/s").
 //! Run with `cargo bench` (one thread unless RAYON_NUM_THREADS is set, as the command line);
 //! `benches/compare.sh` prints seconds per epoch per engine × backend.
 
@@ -15,8 +16,10 @@ use backprop::model::MlpConfig;
 use backprop::train::{Engine, TrainingConfig, train};
 use burn::module::Module;
 use burn::optim::SgdConfig;
+use burn::prelude::*;
+use burn::tensor::Distribution;
 use burn::train::TrainStep;
-use criterion::{BatchSize, Criterion, criterion_group};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 
 /// The compiled-in CPU backends, on the thread count the command line uses.
 fn cpu_backends() -> Vec<Backend> {
@@ -104,7 +107,28 @@ fn data_and_evaluation(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, sgd_step, epoch, data_and_evaluation);
+/// The two products that hold nearly all of a step's arithmetic, at the lab's sizes:
+/// Z1 = X·W1 (`[128, 784]·[784, 132]`) and dW1 = Xᵀ·δ1 (`[784, 128]·[128, 132]`), each
+/// 2·128·784·132 = 26.5 MFLOP; one epoch makes 469 of each.
+fn matmul(c: &mut Criterion) {
+    let mut group = c.benchmark_group("matmul");
+    group.throughput(Throughput::Elements(2 * 128 * 784 * 132));
+    for backend in cpu_backends() {
+        let device = backend.device().unwrap();
+        let x = Tensor::<2>::random([128, 784], Distribution::Default, &device);
+        let w1 = Tensor::<2>::random([784, 132], Distribution::Default, &device);
+        let delta = Tensor::<2>::random([128, 132], Distribution::Default, &device);
+        group.bench_function(format!("forward_x_w1/{backend}"), |b| {
+            b.iter(|| black_box(x.clone().matmul(w1.clone()).into_data()))
+        });
+        group.bench_function(format!("weight_grad_xt_delta/{backend}"), |b| {
+            b.iter(|| black_box(x.clone().transpose().matmul(delta.clone()).into_data()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sgd_step, epoch, data_and_evaluation, matmul);
 
 /// As `criterion_main!`, but on the compute pool's own thread, as the command line runs.
 fn main() {

@@ -101,9 +101,13 @@ fn wgpu_device() -> Result<Device> {
         })
 }
 
-/// Threads of the CPU backends: RAYON_NUM_THREADS, or one. For this network (784-132-10,
-/// batch 128) a second thread costs more in wake-ups than it saves: measured on 2 cores, the
-/// default run took 10.9–13.4 s with one thread against 14.4–19.5 s with two.
+/// Threads of the CPU backends: RAYON_NUM_THREADS, or one. With several, the manual engine
+/// cuts each batch into one row block per thread ([`crate::manual::shards`]) and the
+/// backends split their large matrix products. One is the default because a second thread
+/// did not pay on the 2-core virtual machine this was measured on: with both cores busy the
+/// hypervisor took 7–18 % of the machine's CPU time ("steal" in /proc/stat, against 1–3 % with
+/// one busy), and the manual engine ran 0.75–0.88 s per epoch on two threads against
+/// 0.62–0.71 s on one (benches/compare.sh prints the steal beside its figures).
 pub fn compute_threads() -> usize {
     std::env::var("RAYON_NUM_THREADS")
         .ok()

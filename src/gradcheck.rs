@@ -72,7 +72,7 @@ pub fn parameter_names(layers: usize) -> Vec<String> {
 }
 
 /// A gradient tensor flattened to f64, with its shape.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FlatTensor {
     /// Burn-layout shape.
     pub shape: Vec<usize>,
@@ -81,7 +81,8 @@ pub struct FlatTensor {
 }
 
 impl FlatTensor {
-    fn from_tensor<const D: usize>(tensor: Tensor<D>) -> Self {
+    /// Any tensor, flattened to f64 in row-major order.
+    pub fn from_tensor<const D: usize>(tensor: Tensor<D>) -> Self {
         let data = tensor.into_data().convert::<f64>();
         Self {
             shape: data.shape().to_vec(),

@@ -6,6 +6,7 @@
 //! come back in the module's own layout, so they compare entry by entry with Burn's autodiff.
 
 pub mod equations;
+pub mod shards;
 
 use burn::prelude::*;
 
@@ -114,14 +115,14 @@ pub fn gradients(model: &Mlp, images: Tensor<2>, targets: Tensor<1, Int>) -> Gra
 /// [`crate::train::non_finite`]); `None` when all is finite. Reads the device once.
 ///
 /// # Shapes
-/// - `targets`: `[m]`
+/// - `logits`: `[m, k]`, `targets`: `[m]`
 pub fn non_finite(
     model: &Mlp,
-    cache: &ForwardCache,
+    logits: Tensor<2>,
     gradients: &[LayerGradient],
     targets: &Tensor<1, Int>,
 ) -> Option<String> {
-    let loss = objective(model.head, cache.logits().clone(), targets.clone());
+    let loss = objective(model.head, logits, targets.clone());
     let sums = gradients
         .iter()
         .flat_map(|g| [g.weight.clone().sum(), g.bias.clone().sum()])
@@ -143,8 +144,9 @@ pub fn clip_by_norm(gradients: Gradients, max_norm: f64) -> Gradients {
         .collect()
 }
 
-/// One training step of the lab's equations: forward, backward, a check that the objective
-/// and every gradient are finite, optional clipping ([`clip_by_norm`]) and the SGD update.
+/// One training step of the lab's equations: forward, backward (in row blocks on the compute
+/// pool's threads when it has several, see [`shards`]), a check that the objective and every
+/// gradient are finite, optional clipping ([`clip_by_norm`]) and the SGD update.
 /// Gives the updated model and the batch's logits `[m, k]` (for the metrics), or what was
 /// not finite, in which case nothing is updated.
 ///
@@ -157,15 +159,15 @@ pub fn train_step(
     lr: f64,
     clip_grad_norm: Option<f64>,
 ) -> Result<(Mlp, Tensor<2>), String> {
-    let cache = forward(&model, images);
-    let mut gradients = backward(&model, &cache, targets.clone());
-    if let Some(detail) = non_finite(&model, &cache, &gradients, targets) {
+    let [rows, _] = images.dims();
+    let blocks = shards::shard_count(rows, rayon::current_num_threads());
+    let (mut gradients, logits) = shards::sharded_gradients(&model, images, targets, blocks);
+    if let Some(detail) = non_finite(&model, logits.clone(), &gradients, targets) {
         return Err(detail);
     }
     if let Some(norm) = clip_grad_norm {
         gradients = clip_by_norm(gradients, norm);
     }
-    let logits = cache.logits().clone();
     Ok((sgd_step(model, &gradients, lr), logits))
 }
 

@@ -1,0 +1,84 @@
+//! The manual gradients of one batch computed in row blocks ("shards") on the compute pool's
+//! threads, then summed: data parallelism inside a step.
+//!
+//! The gradient of the mean loss is a sum over examples, so with the batch cut into blocks of
+//! m_s rows, dW = Σ_s (m_s/m)·dW_s, where dW_s is block s's own gradient (its δ carries 1/m_s).
+//! Each block runs its whole forward and backward pass on one thread, with single-threaded
+//! matrix products: on two cores this beats handing each product of the full batch to both
+//! threads, which costs a wake-up per operation. The sum equals the one-block gradient up to
+//! f32 rounding (checked in tests/shards.rs).
+
+use burn::prelude::*;
+use rayon::prelude::*;
+
+use super::{Gradients, LayerGradient, backward, forward};
+use crate::model::Mlp;
+
+/// Fewest rows in a block: smaller blocks cost more in per-operation overhead than they save.
+pub const MIN_ROWS_PER_SHARD: usize = 32;
+
+/// How many blocks a batch of `rows` is cut into on a pool of `threads` threads: one per
+/// thread, as long as each keeps [`MIN_ROWS_PER_SHARD`] rows; at least one.
+pub fn shard_count(rows: usize, threads: usize) -> usize {
+    threads.min(rows / MIN_ROWS_PER_SHARD).max(1)
+}
+
+/// The row ranges of `shards` nearly equal blocks of `rows` rows (sizes differ by at most one).
+pub fn shard_ranges(rows: usize, shards: usize) -> Vec<std::ops::Range<usize>> {
+    let shards = shards.clamp(1, rows.max(1));
+    (0..shards)
+        .map(|s| s * rows / shards..(s + 1) * rows / shards)
+        .collect()
+}
+
+/// Gradients of the batch's mean objective and its logits, computed in `shards` row blocks on
+/// the current rayon pool (one block: the plain [`forward`] + [`backward`]).
+///
+/// # Shapes
+/// - `images`: `[m, inputs]`, `targets`: `[m]`
+/// - returns: the gradients (in [`Mlp::layers`] order) and the logits `[m, k]`
+pub fn sharded_gradients(
+    model: &Mlp,
+    images: Tensor<2>,
+    targets: &Tensor<1, Int>,
+    shards: usize,
+) -> (Gradients, Tensor<2>) {
+    let [rows, _] = images.dims();
+    let ranges = shard_ranges(rows, shards);
+    if ranges.len() == 1 {
+        let cache = forward(model, images);
+        let gradients = backward(model, &cache, targets.clone());
+        return (gradients, cache.logits().clone());
+    }
+    let blocks: Vec<(Gradients, Tensor<2>)> = ranges
+        .par_iter()
+        .map(|range| {
+            let cache = forward(model, images.clone().slice(range.clone()));
+            let gradients = backward(model, &cache, targets.clone().slice(range.clone()));
+            let share = range.len() as f64 / rows as f64; // m_s / m
+            let weighted = gradients
+                .into_iter()
+                .map(|g| LayerGradient {
+                    weight: g.weight.mul_scalar(share),
+                    bias: g.bias.mul_scalar(share),
+                })
+                .collect();
+            (weighted, cache.logits().clone())
+        })
+        .collect();
+    let (gradient_blocks, logit_blocks): (Vec<Gradients>, Vec<Tensor<2>>) =
+        blocks.into_iter().unzip();
+    let gradients = gradient_blocks
+        .into_iter()
+        .reduce(|sum, block| {
+            sum.into_iter()
+                .zip(block)
+                .map(|(a, b)| LayerGradient {
+                    weight: a.weight.add(b.weight),
+                    bias: a.bias.add(b.bias),
+                })
+                .collect()
+        })
+        .expect("at least two blocks");
+    (gradients, Tensor::cat(logit_blocks, 0))
+}
