@@ -6,6 +6,7 @@
 //! `benches/compare.sh` prints seconds per epoch per engine × backend.
 
 use std::hint::black_box;
+use std::time::Instant;
 
 use backprop::artifacts::ArtifactDir;
 use backprop::backend::Backend;
@@ -48,6 +49,28 @@ fn sgd_step(c: &mut Criterion) {
                 },
                 BatchSize::SmallInput,
             )
+        });
+
+        // The engine's whole step (with the finiteness check), in two row blocks on a pool of
+        // two threads, as RAYON_NUM_THREADS=2 runs it (src/manual/shards.rs); the loop runs
+        // on that pool, so that no step pays a hand-over between pools.
+        let two_threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        c.bench_function(&format!("sgd_step_128/manual_2_threads/{backend}"), |b| {
+            b.iter_custom(|iterations| {
+                two_threads.install(|| {
+                    let started = Instant::now();
+                    for _ in 0..iterations {
+                        let images = batch.images.clone();
+                        let step =
+                            manual::train_step(model.clone(), images, &batch.targets, 0.05, None);
+                        black_box(step.unwrap());
+                    }
+                    started.elapsed()
+                })
+            })
         });
 
         let autodiff = device.clone().autodiff();

@@ -103,11 +103,12 @@ fn wgpu_device() -> Result<Device> {
 
 /// Threads of the CPU backends: RAYON_NUM_THREADS, or one. With several, the manual engine
 /// cuts each batch into one row block per thread ([`crate::manual::shards`]) and the
-/// backends split their large matrix products. One is the default because a second thread
-/// did not pay on the 2-core virtual machine this was measured on: with both cores busy the
-/// hypervisor took 7–18 % of the machine's CPU time ("steal" in /proc/stat, against 1–3 % with
-/// one busy), and the manual engine ran 0.75–0.88 s per epoch on two threads against
-/// 0.62–0.71 s on one (benches/compare.sh prints the steal beside its figures).
+/// backends split their large matrix products. One is the default because the default
+/// (Learner) engine does not gain from a second thread on the 2-core virtual machine this was
+/// measured on (benches/compare.sh, runs taking turns: 0.87 s per epoch on two threads, 0.86
+/// on one); the manual engine on flex does (0.60 against 0.68), ndarray's does not (0.90
+/// against 0.79). With both cores busy the hypervisor also takes more of the machine ("steal"
+/// in /proc/stat: 5–16 % against 1–7 % with one busy), which compare.sh prints.
 pub fn compute_threads() -> usize {
     std::env::var("RAYON_NUM_THREADS")
         .ok()
