@@ -18,26 +18,16 @@ fn fifty_steps_of_both_engines_agree_in_f64() {
     let config = TrainingConfig::new(MlpConfig::new().with_activation(Activation::Relu))
         .with_epochs(1)
         .with_train_limit(Some(50 * 128));
-    let weights = |engine: Engine| -> Vec<Vec<f64>> {
+    let weights = |engine: Engine| {
         let dir = tempfile::tempdir().unwrap();
         let config = config.clone().with_engine(engine);
         let outcome = train(&config, &data, &device, &ArtifactDir::new(dir.path())).unwrap();
-        outcome
-            .model
-            .layers()
-            .flat_map(|l| {
-                [
-                    l.weight.val().into_data(),
-                    l.bias.as_ref().unwrap().val().into_data(),
-                ]
-            })
-            .map(|d| d.convert::<f64>().try_to_vec().unwrap())
-            .collect()
+        common::parameters(&outcome.model)
     };
     let learner = weights(Engine::Learner);
     let manual = weights(Engine::Manual);
     for (a, b) in manual.iter().zip(&learner) {
-        let d = difference(a, b, Precision::F64);
+        let d = difference(&a.values, &b.values, Precision::F64);
         assert!(d.within_tolerance, "{d:?}");
     }
 }

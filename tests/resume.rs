@@ -2,6 +2,8 @@
 //! resumable checkpoint; `kill -9` in the middle of an epoch loses at most that epoch; either
 //! way `train --resume` ends with exactly the weights of an uninterrupted run.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -71,20 +73,11 @@ fn interrupt(args: &[String], line: &str, signal: &str) -> (Option<i32>, String)
     )
 }
 
-fn weights(dir: &Path) -> Vec<Vec<f32>> {
+fn weights(dir: &Path) -> Vec<backprop::gradcheck::FlatTensor> {
     let (_, model) = ArtifactDir::new(dir)
         .load_model(&Device::default())
         .unwrap();
-    model
-        .layers()
-        .flat_map(|l| {
-            [
-                l.weight.val().into_data(),
-                l.bias.as_ref().unwrap().val().into_data(),
-            ]
-        })
-        .map(|d| d.convert::<f32>().try_to_vec().unwrap())
-        .collect()
+    common::parameters(&model)
 }
 
 fn check_engine(engine: &str) {
