@@ -11,7 +11,7 @@ mod common;
 
 use backprop::artifacts::ArtifactDir;
 use backprop::backend::Backend;
-use backprop::gradcheck::{Precision, check, difference};
+use backprop::gradcheck::{Precision, check};
 use backprop::model::{Activation, Head, MlpConfig};
 use backprop::train::{Engine, TrainOutcome, TrainingConfig, train};
 use burn::prelude::*;
@@ -98,13 +98,12 @@ fn both_engines_agree_and_learn_on_every_backend() {
     for (backend, device) in devices() {
         let learner = run(&config, Engine::Learner, &device);
         let manual = run(&config, Engine::Manual, &device);
-        for (a, b) in common::parameters(&manual.model)
-            .iter()
-            .zip(&common::parameters(&learner.model))
-        {
-            let d = difference(&a.values, &b.values, Precision::F32);
-            assert!(d.within_tolerance, "{backend}: {d:?}");
-        }
+        let failures = common::mismatches(
+            &common::parameters(&manual.model),
+            &common::parameters(&learner.model),
+            Precision::F32,
+        );
+        assert!(failures.is_empty(), "{backend}: {failures:?}");
         let (l, m) = (learner.last(), manual.last());
         assert!(
             (l.test_accuracy - m.test_accuracy).abs() < 0.05,

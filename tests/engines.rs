@@ -4,7 +4,7 @@
 mod common;
 
 use backprop::artifacts::ArtifactDir;
-use backprop::gradcheck::{Precision, difference};
+use backprop::gradcheck::Precision;
 use backprop::model::{Activation, Head, MlpConfig};
 use backprop::train::{Engine, TrainOutcome, TrainingConfig, train};
 use burn::prelude::*;
@@ -40,13 +40,12 @@ fn fifty_steps_of_both_engines_agree() {
         .with_train_limit(Some(50 * 128));
         let learner = run(&config, Engine::Learner);
         let manual = run(&config, Engine::Manual);
-        for (a, b) in common::parameters(&manual.model)
-            .iter()
-            .zip(&common::parameters(&learner.model))
-        {
-            let d = difference(&a.values, &b.values, Precision::F32);
-            assert!(d.within_tolerance, "{activation:?} {head:?}: {d:?}");
-        }
+        let failures = common::mismatches(
+            &common::parameters(&manual.model),
+            &common::parameters(&learner.model),
+            Precision::F32,
+        );
+        assert!(failures.is_empty(), "{activation:?} {head:?}: {failures:?}");
         let (l, m) = (learner.last(), manual.last());
         assert!(
             (l.train_accuracy - m.train_accuracy).abs() < 0.05,

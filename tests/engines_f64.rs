@@ -4,7 +4,7 @@
 mod common;
 
 use backprop::artifacts::ArtifactDir;
-use backprop::gradcheck::{Precision, difference};
+use backprop::gradcheck::Precision;
 use backprop::model::{Activation, MlpConfig};
 use backprop::train::{Engine, TrainingConfig, train};
 use burn::prelude::*;
@@ -26,8 +26,6 @@ fn fifty_steps_of_both_engines_agree_in_f64() {
     };
     let learner = weights(Engine::Learner);
     let manual = weights(Engine::Manual);
-    for (a, b) in manual.iter().zip(&learner) {
-        let d = difference(&a.values, &b.values, Precision::F64);
-        assert!(d.within_tolerance, "{d:?}");
-    }
+    let failures = common::mismatches(&manual, &learner, Precision::F64);
+    assert!(failures.is_empty(), "{failures:?}");
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use backprop::gradcheck::{FlatTensor, Precision, difference, flatten};
+use backprop::gradcheck::{FlatTensor, Precision, flatten};
 use backprop::manual;
 use backprop::manual::shards::{MIN_ROWS_PER_SHARD, shard_count, shard_ranges, sharded_gradients};
 use backprop::model::{Activation, Head, MlpConfig};
@@ -21,18 +21,9 @@ fn on_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
         .install(work)
 }
 
-/// The tensors whose entries are not within the f32 criterion, by index.
+/// The tensors of `a` not within the f32 criterion of `b`'s.
 fn mismatches(a: &[FlatTensor], b: &[FlatTensor]) -> Vec<String> {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .enumerate()
-        .filter_map(|(i, (a, b))| {
-            assert_eq!(a.shape, b.shape);
-            let d = difference(&a.values, &b.values, Precision::F32);
-            (!d.within_tolerance).then(|| format!("tensor {i}: {d:?}"))
-        })
-        .collect()
+    common::mismatches(a, b, Precision::F32)
 }
 
 fn flat(tensor: Tensor<2>) -> Vec<FlatTensor> {

@@ -92,12 +92,25 @@ pub fn parameters(model: &backprop::model::Mlp) -> Vec<backprop::gradcheck::Flat
     model
         .layers()
         .flat_map(|l| [l.weight.val(), l.bias.as_ref().unwrap().val().unsqueeze()])
-        .map(|t: Tensor<2>| {
-            let data = t.into_data().convert::<f64>();
-            backprop::gradcheck::FlatTensor {
-                shape: data.shape().to_vec(),
-                values: data.try_to_vec().unwrap(),
-            }
+        .map(|t: Tensor<2>| backprop::gradcheck::FlatTensor::from_tensor(t))
+        .collect()
+}
+
+/// The tensors of `a` whose entries are not within `precision`'s criterion of `b`'s (the
+/// same shapes, in the same order), each as "tensor i: <difference>"; empty when all agree.
+pub fn mismatches(
+    a: &[backprop::gradcheck::FlatTensor],
+    b: &[backprop::gradcheck::FlatTensor],
+    precision: backprop::gradcheck::Precision,
+) -> Vec<String> {
+    assert_eq!(a.len(), b.len(), "as many tensors");
+    a.iter()
+        .zip(b)
+        .enumerate()
+        .filter_map(|(i, (a, b))| {
+            assert_eq!(a.shape, b.shape, "tensor {i}");
+            let d = backprop::gradcheck::difference(&a.values, &b.values, precision);
+            (!d.within_tolerance).then(|| format!("tensor {i}: {d:?}"))
         })
         .collect()
 }
