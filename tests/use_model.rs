@@ -1,54 +1,18 @@
-//! Using a trained model from the command line: eval, predict, plot, export, train --init-from;
-//! and the errors for missing or mismatched files.
+//! Using a trained model from the command line: eval, predict, plot, export, train --init-from
+//! (the errors for missing or mismatched files are in tests/use_model_errors.rs).
 
 mod common;
 
 use std::path::Path;
 
-use backprop::artifacts::ArtifactDir;
 use backprop::export::{export_lab_weights, import_lab_weights};
 use backprop::model::MlpConfig;
 use burn::prelude::*;
-use common::run_backprop;
-
-fn ok(args: &[&str]) -> String {
-    let (code, stdout, stderr) = run_backprop(args);
-    assert_eq!(code, 0, "{args:?}\n{stdout}\n{stderr}");
-    stdout
-}
-
-fn fails(args: &[&str], words: &str) {
-    let (code, stdout, stderr) = run_backprop(args);
-    assert_eq!(code, 2, "{args:?}\n{stdout}\n{stderr}");
-    assert!(
-        stderr.contains(words),
-        "{args:?}: '{stderr}' should say '{words}'"
-    );
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
+use common::{ok, train_into};
 
 fn png_size(path: &Path) -> (u32, u32) {
     let image = image::open(path).unwrap();
     (image.width(), image.height())
-}
-
-/// Trains 2 quick epochs into `dir` and returns the printed test accuracy line.
-fn train_into(dir: &Path) -> String {
-    let stdout = ok(&[
-        "train",
-        "--epochs",
-        "2",
-        "--train-limit",
-        "6000",
-        "--artifact-dir",
-        dir.to_str().unwrap(),
-    ]);
-    stdout
-        .lines()
-        .find(|l| l.starts_with("Test Loss:"))
-        .expect("final line")
-        .to_string()
 }
 
 #[test]
@@ -215,89 +179,5 @@ fn export_then_import_round_trips_exactly() {
     assert!(
         error.contains("'W2' has shape [20, 40], the config needs [21, 40]"),
         "{error}"
-    );
-}
-
-#[test]
-fn missing_or_mismatched_files_give_one_clear_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let empty = tmp.path().join("empty");
-    std::fs::create_dir(&empty).unwrap();
-    let empty_arg = empty.to_str().unwrap();
-    fails(
-        &["eval", "--artifact-dir", empty_arg],
-        "config.json: not found; run `backprop train` first",
-    );
-    fails(
-        &["predict", "--artifact-dir", empty_arg],
-        "config.json: not found",
-    );
-    fails(
-        &["plot", "--artifact-dir", empty_arg],
-        "metrics.csv: not found",
-    );
-    fails(
-        &[
-            "export",
-            "--artifact-dir",
-            empty_arg,
-            "--output",
-            "x.safetensors",
-        ],
-        "config.json",
-    );
-
-    // A record saved from another architecture.
-    let run = tmp.path().join("run");
-    let artifacts = ArtifactDir::new(&run);
-    artifacts.create().unwrap();
-    let config = backprop::train::TrainingConfig::new(MlpConfig::new().with_hidden(vec![64]));
-    artifacts.save_config(&config).unwrap();
-    artifacts
-        .save_model(&MlpConfig::new().init(&Device::default()))
-        .unwrap();
-    fails(
-        &["eval", "--artifact-dir", run.to_str().unwrap()],
-        "does not fit the architecture",
-    );
-
-    // A file of the wrong format where a record or weights are expected.
-    std::fs::write(run.join("model.bpk"), b"not a record").unwrap();
-    fails(
-        &["eval", "--artifact-dir", run.to_str().unwrap()],
-        "model.bpk: not a burnpack model record",
-    );
-    let junk = tmp.path().join("junk.safetensors");
-    std::fs::write(&junk, b"junk").unwrap();
-    fails(
-        &[
-            "train",
-            "--init-from",
-            junk.to_str().unwrap(),
-            "--artifact-dir",
-            tmp.path().join("o").to_str().unwrap(),
-        ],
-        "junk.safetensors: not a safetensors file",
-    );
-
-    // An unreadable image and an index out of range.
-    let good = tmp.path().join("good");
-    train_into(&good);
-    let good_arg = good.to_str().unwrap();
-    let text = tmp.path().join("image.png");
-    std::fs::write(&text, b"plain text").unwrap();
-    fails(
-        &[
-            "predict",
-            "--artifact-dir",
-            good_arg,
-            "--image",
-            text.to_str().unwrap(),
-        ],
-        "not a readable PNG or JPEG image",
-    );
-    fails(
-        &["predict", "--artifact-dir", good_arg, "--index", "10000"],
-        "--index: 10000 is out of range",
     );
 }

@@ -86,6 +86,44 @@ pub fn run_backprop(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs `backprop` with `args`, asserts it succeeded, and returns its stdout.
+pub fn ok(args: &[&str]) -> String {
+    let (code, stdout, stderr) = run_backprop(args);
+    assert_eq!(code, 0, "{args:?}\n{stdout}\n{stderr}");
+    stdout
+}
+
+/// Runs `backprop` with `args` and asserts a usage/input error: exit 2 and one stderr line
+/// containing `words`, no panic.
+pub fn fails(args: &[&str], words: &str) {
+    let (code, stdout, stderr) = run_backprop(args);
+    assert_eq!(code, 2, "{args:?}\n{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(words),
+        "{args:?}: '{stderr}' should say '{words}'"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Trains 2 quick epochs (6,000 images) into `dir`; returns the printed test line.
+pub fn train_into(dir: &Path) -> String {
+    let stdout = ok(&[
+        "train",
+        "--epochs",
+        "2",
+        "--train-limit",
+        "6000",
+        "--artifact-dir",
+        dir.to_str().unwrap(),
+    ]);
+    stdout
+        .lines()
+        .find(|l| l.starts_with("Test Loss:"))
+        .expect("final line")
+        .to_string()
+}
+
 /// Every parameter of `model` as f64, in `W1, b1, W2, b2, …` order (biases as `[1, n]`).
 pub fn parameters(model: &backprop::model::Mlp) -> Vec<backprop::gradcheck::FlatTensor> {
     use burn::prelude::Tensor;
