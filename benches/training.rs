@@ -12,9 +12,11 @@ use backprop::artifacts::ArtifactDir;
 use backprop::backend::Backend;
 use backprop::data::{Mnist, MnistBatch, default_data_dir};
 use backprop::evaluate::evaluate;
-use backprop::manual;
+use backprop::gradients::manual;
 use backprop::model::MlpConfig;
-use backprop::train::{Engine, TrainingConfig, train};
+use backprop::run::train;
+use backprop::train::learner::GuardedMlp;
+use backprop::train::{Engine, Silent, TrainingConfig, shared};
 use burn::module::Module;
 use burn::optim::SgdConfig;
 use burn::prelude::*;
@@ -64,8 +66,13 @@ fn sgd_step(c: &mut Criterion) {
                     let started = Instant::now();
                     for _ in 0..iterations {
                         let images = batch.images.clone();
-                        let step =
-                            manual::train_step(model.clone(), images, &batch.targets, 0.05, None);
+                        let step = backprop::train::train_step(
+                            model.clone(),
+                            images,
+                            &batch.targets,
+                            0.05,
+                            None,
+                        );
                         black_box(step.unwrap());
                     }
                     started.elapsed()
@@ -75,7 +82,7 @@ fn sgd_step(c: &mut Criterion) {
 
         let autodiff = device.clone().autodiff();
         let ad_batch = MnistBatch::from_range(&data.train, 0..128, &autodiff);
-        let ad_model = model.clone().train();
+        let ad_model = GuardedMlp::new(model.clone(), None).train();
         let mut optimizer = SgdConfig::new().init();
         c.bench_function(&format!("sgd_step_128/autodiff/{backend}"), |b| {
             b.iter_batched(
@@ -105,7 +112,13 @@ fn epoch(c: &mut Criterion) {
                 .with_epochs(1)
                 .with_engine(engine);
             group.bench_function(format!("{engine:?}/{backend}").to_lowercase(), |b| {
-                b.iter(|| black_box(train(&config, &data, &device, &artifacts).unwrap().seconds))
+                b.iter(|| {
+                    black_box(
+                        train(&config, &data, &device, &artifacts, shared(Silent))
+                            .unwrap()
+                            .seconds,
+                    )
+                })
             });
         }
     }
@@ -125,7 +138,7 @@ fn data_and_evaluation(c: &mut Criterion) {
         let device = backend.device().unwrap();
         let model = MlpConfig::new().init(&device);
         c.bench_function(&format!("evaluate_test_10000/{backend}"), |b| {
-            b.iter(|| black_box(evaluate(&model, &data.test, &device)))
+            b.iter(|| black_box(evaluate(&model, &data.test, &device).unwrap()))
         });
     }
 }

@@ -3,14 +3,14 @@
 //! reader never sees half a file.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use burn::prelude::*;
-use burn::store::ModuleRecord;
 
 use crate::error::{Error, Result};
-use crate::model::{Mlp, MlpConfig};
+use crate::files::write_atomic;
+use crate::model::{Mlp, load_record, record_bytes};
+use crate::train::metrics::{load_metrics_csv, save_metrics_csv};
 use crate::train::{EpochMetrics, TrainingConfig};
 
 /// Default artifact directory, relative to the working directory.
@@ -66,35 +66,18 @@ impl ArtifactDir {
 
     /// Writes `config.json`.
     pub fn save_config(&self, config: &TrainingConfig) -> Result<()> {
-        let json = serde_json::to_vec_pretty(config).map_err(|e| Error::Artifact {
-            path: self.config_path(),
-            reason: e.to_string(),
-        })?;
-        write_atomic(&self.config_path(), &json)
+        config.save_json(&self.config_path())
     }
 
     /// Reads `config.json`.
     pub fn load_config(&self) -> Result<TrainingConfig> {
-        let path = self.config_path();
-        let text = fs::read_to_string(&path).map_err(|e| missing_or_io(&path, e))?;
-        serde_json::from_str(&text).map_err(|e| Error::Artifact {
-            path,
-            reason: format!("not a backprop training config ({e})"),
-        })
+        TrainingConfig::load_json(&self.config_path())
     }
 
     /// Writes the model's parameters to `model.bpk`.
     pub fn save_model(&self, model: &Mlp) -> Result<()> {
         let path = self.model_path();
-        let bytes = model
-            .clone()
-            .into_record()
-            .into_bytes()
-            .map_err(|e| Error::Artifact {
-                path: path.clone(),
-                reason: format!("cannot encode the model ({e})"),
-            })?;
-        write_atomic(&path, &bytes)
+        write_atomic(&path, &record_bytes(model, &path)?)
     }
 
     /// Builds the model of `config.json` on `device` and loads `model.bpk` into it.
@@ -106,86 +89,11 @@ impl ArtifactDir {
 
     /// Writes `metrics.csv`: `epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds`.
     pub fn save_metrics(&self, epochs: &[EpochMetrics]) -> Result<()> {
-        let mut csv = String::from(EpochMetrics::CSV_HEADER);
-        csv.push('\n');
-        for epoch in epochs {
-            csv.push_str(&epoch.csv_row());
-            csv.push('\n');
-        }
-        write_atomic(&self.metrics_path(), csv.as_bytes())
+        save_metrics_csv(epochs, &self.metrics_path())
     }
-}
 
-impl ArtifactDir {
     /// Reads `metrics.csv` back.
     pub fn load_metrics(&self) -> Result<Vec<EpochMetrics>> {
-        let path = self.metrics_path();
-        let text = fs::read_to_string(&path).map_err(|e| missing_or_io(&path, e))?;
-        let bad = |line: usize, why: &str| Error::Artifact {
-            path: path.clone(),
-            reason: format!("line {line}: {why}"),
-        };
-        let mut lines = text.lines();
-        if lines.next() != Some(EpochMetrics::CSV_HEADER) {
-            return Err(bad(
-                1,
-                &format!("expected the header '{}'", EpochMetrics::CSV_HEADER),
-            ));
-        }
-        lines
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(i, line)| {
-                EpochMetrics::from_csv_row(line).ok_or_else(|| bad(i + 2, "expected 6 numbers"))
-            })
-            .collect()
-    }
-}
-
-/// Builds `model`'s architecture on `device` and loads the burnpack record at `path` into it;
-/// the error names the file and says whether it is missing, not a record, or another shape.
-pub fn load_record(model: &MlpConfig, path: &Path, device: &Device) -> Result<Mlp> {
-    let bytes = fs::read(path).map_err(|e| missing_or_io(path, e))?;
-    let unfit = |reason: String| Error::Artifact {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes))
-        .map_err(|e| unfit(format!("not a burnpack model record ({e})")))?;
-    model.init(device).try_load_record(record).map_err(|e| {
-        unfit(format!(
-            "does not fit the architecture in config.json ({e})"
-        ))
-    })
-}
-
-/// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over
-/// `path`: a crash leaves either the old file or the new one, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&temporary);
-        Error::io(path, e)
-    })
-}
-
-fn missing_or_io(path: &Path, error: std::io::Error) -> Error {
-    if error.kind() == std::io::ErrorKind::NotFound {
-        Error::Artifact {
-            path: path.to_path_buf(),
-            reason: "not found; run `backprop train` first or pass --artifact-dir".into(),
-        }
-    } else {
-        Error::io(path, error)
+        load_metrics_csv(&self.metrics_path())
     }
 }

@@ -102,7 +102,7 @@ fn wgpu_device() -> Result<Device> {
 }
 
 /// Threads of the CPU backends: RAYON_NUM_THREADS, or one. With several, the manual engine
-/// cuts each batch into one row block per thread ([`crate::manual::shards`]) and the
+/// cuts each batch into one row block per thread ([`crate::gradients::shards`]) and the
 /// backends split their large matrix products. One is the default because the default
 /// (Learner) engine does not gain from a second thread on the 2-core virtual machine this was
 /// measured on (benches/compare.sh, runs taking turns: 0.87 s per epoch on two threads, 0.86

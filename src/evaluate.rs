@@ -2,7 +2,8 @@
 
 use burn::prelude::*;
 
-use crate::data::{MnistBatch, MnistSplit};
+use crate::data::{Batches, MnistSplit};
+use crate::error::Result;
 use crate::loss::lab_loss_per_example;
 use crate::model::{Head, Mlp};
 
@@ -10,27 +11,17 @@ use crate::model::{Head, Mlp};
 pub const EVAL_BATCH_SIZE: usize = 1000;
 
 /// Running sums of the lab loss and of correct predictions, kept on the device.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Tally {
     loss_sum: Option<Tensor<1>>,
     correct: Option<Tensor<1, Int>>,
     count: usize,
 }
 
-impl Default for Tally {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Tally {
     /// Nothing counted yet.
     pub fn new() -> Self {
-        Self {
-            loss_sum: None,
-            correct: None,
-            count: 0,
-        }
+        Self::default()
     }
 
     /// Adds a batch.
@@ -70,26 +61,37 @@ impl Tally {
 }
 
 /// Mean lab loss and accuracy (%) of `model` on all of `split`.
-pub fn evaluate(model: &Mlp, split: &MnistSplit, device: &Device) -> (f64, f64) {
+pub fn evaluate(model: &Mlp, split: &MnistSplit, device: &Device) -> Result<(f64, f64)> {
+    evaluate_batches(
+        model,
+        &Batches::in_order(split, EVAL_BATCH_SIZE, device),
+        |_, _| {},
+    )
+}
+
+/// Mean lab loss and accuracy (%) of `model` over `batches`, calling `done(batches, images)`
+/// after each batch (for progress reports).
+pub fn evaluate_batches(
+    model: &Mlp,
+    batches: &Batches,
+    mut done: impl FnMut(usize, usize),
+) -> Result<(f64, f64)> {
     let mut tally = Tally::new();
-    let mut start = 0;
-    while start < split.len() {
-        let end = (start + EVAL_BATCH_SIZE).min(split.len());
-        let batch = MnistBatch::from_range(split, start..end, device);
+    for (index, batch) in batches.iter().enumerate() {
+        let batch = batch?;
         tally.add(model.head, model.forward(batch.images), batch.targets);
-        start = end;
+        done(index + 1, tally.count());
     }
-    tally.finish()
+    Ok(tally.finish())
 }
 
 /// Confusion matrix of `model` on `split`: `matrix[true][predicted]` counts.
-pub fn confusion_matrix(model: &Mlp, split: &MnistSplit, device: &Device) -> Vec<Vec<u64>> {
+pub fn confusion_matrix(model: &Mlp, split: &MnistSplit, device: &Device) -> Result<Vec<Vec<u64>>> {
     let classes = model.output.weight.val().dims()[1];
     let mut matrix = vec![vec![0u64; classes]; classes];
     let mut start = 0;
-    while start < split.len() {
-        let end = (start + EVAL_BATCH_SIZE).min(split.len());
-        let batch = MnistBatch::from_range(split, start..end, device);
+    for batch in Batches::in_order(split, EVAL_BATCH_SIZE, device).iter() {
+        let batch = batch?;
         let predicted: Vec<i64> = model
             .forward(batch.images)
             .argmax(1)
@@ -97,10 +99,11 @@ pub fn confusion_matrix(model: &Mlp, split: &MnistSplit, device: &Device) -> Vec
             .convert::<i64>()
             .try_to_vec()
             .expect("converted to i64");
+        let end = start + predicted.len();
         for (&label, &guess) in split.labels[start..end].iter().zip(&predicted) {
             matrix[label as usize][guess as usize] += 1;
         }
         start = end;
     }
-    matrix
+    Ok(matrix)
 }

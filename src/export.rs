@@ -11,9 +11,9 @@ use burn::prelude::*;
 use safetensors::SafeTensors;
 use safetensors::tensor::{Dtype, TensorView};
 
-use crate::artifacts::write_atomic;
 use crate::error::{Error, Result};
-use crate::model::{Mlp, MlpConfig};
+use crate::files::write_atomic;
+use crate::model::{Mlp, MlpConfig, parameter_names};
 
 /// Writes the model's weights to `path` in the lab's layout.
 pub fn export_lab_weights(model: &Mlp, path: &Path) -> Result<()> {
@@ -63,9 +63,7 @@ pub fn import_lab_weights(config: &MlpConfig, path: &Path, device: &Device) -> R
         path: path.to_path_buf(),
         reason,
     };
-    let expected: Vec<String> = (1..=layers)
-        .flat_map(|l| [format!("W{l}"), format!("b{l}")])
-        .collect();
+    let expected = parameter_names(layers);
     let mut extra: Vec<&str> = file
         .names()
         .into_iter()

@@ -1,14 +1,17 @@
 //! backprop: the backpropagation lab (a 784-132-10 tanh/softmax MLP on MNIST) on Burn 0.22.
 //!
-//! - [`data`]: IDX files → one contiguous f32 buffer → Burn `Dataset` and `Batcher`.
-//! - [`model`]: the `Mlp` Burn module and its `MlpConfig`.
-//! - [`loss`]: the training objective (exact, from logits) and the lab's reported loss.
-//! - [`manual`]: the lab's backpropagation equations by hand, beside Burn's autodiff.
-//! - [`train`]: training with Burn's `Learner`, one clean line per epoch, artifacts.
-//! - [`evaluate`], [`predict`], [`plot`], [`export`]: using a trained model — test metrics and
-//!   confusion matrix, one image, PNG pictures, weights in the lab's layout.
-//! - [`study`]: vanishing and exploding gradients in deep MLPs, measured per layer.
-//! - [`backend`]: the compiled-in backends and the one place a device is chosen.
+//! Layers, bottom to top; a module imports only from those below it (ARCHITECTURE.md):
+//! - foundations: [`error`], [`rng`], [`files`], [`backend`], [`data`];
+//! - [`model`]: the `Mlp` Burn module, its `MlpConfig`, parameter names and records;
+//! - [`loss`]: the training objective (exact, from logits) and the lab's reported loss;
+//! - [`gradients`]: the lab's equations by hand, Burn's autodiff, finite differences, and how
+//!   to compare them;
+//! - [`evaluate`]: loss and accuracy over a split;
+//! - [`train`]: both engines, the run observer, the terminal printer, checkpoints;
+//! - using a model: [`artifacts`], [`export`], [`plot`], [`predict`];
+//! - [`run`]: one training run end to end, artifacts included;
+//! - reports: [`gradcheck`], [`study`];
+//! - [`cli`]: the command line.
 
 pub mod artifacts;
 pub mod backend;
@@ -17,13 +20,15 @@ pub mod data;
 pub mod error;
 pub mod evaluate;
 pub mod export;
+pub mod files;
 pub mod gradcheck;
+pub mod gradients;
 pub mod loss;
-pub mod manual;
 pub mod model;
 pub mod plot;
 pub mod predict;
 pub mod rng;
+pub mod run;
 pub mod study;
 pub mod train;
 

@@ -9,8 +9,8 @@ use image::{ImageBuffer, ImageFormat, Rgb};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::artifacts::write_atomic;
 use crate::error::{Error, Result};
+use crate::files::write_atomic;
 use crate::train::EpochMetrics;
 
 /// Size of `curves.png`: two panels side by side.

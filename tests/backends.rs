@@ -11,9 +11,12 @@ mod common;
 
 use backprop::artifacts::ArtifactDir;
 use backprop::backend::Backend;
-use backprop::gradcheck::{Precision, check};
+use backprop::gradcheck::check;
+use backprop::gradients::Precision;
 use backprop::model::{Activation, Head, MlpConfig};
-use backprop::train::{Engine, TrainOutcome, TrainingConfig, train};
+use backprop::run::TrainOutcome;
+use backprop::run::train;
+use backprop::train::{Engine, Silent, TrainingConfig, shared};
 use burn::prelude::*;
 
 /// A device's seed is process-wide state: the tests take turns so that one's `seed` cannot
@@ -85,7 +88,14 @@ fn run(config: &TrainingConfig, engine: Engine, device: &Device) -> TrainOutcome
     let data = common::mnist();
     let dir = tempfile::tempdir().unwrap();
     let config = config.clone().with_engine(engine);
-    train(&config, &data, device, &ArtifactDir::new(dir.path())).unwrap()
+    train(
+        &config,
+        &data,
+        device,
+        &ArtifactDir::new(dir.path()),
+        shared(Silent),
+    )
+    .unwrap()
 }
 
 #[test]

@@ -144,3 +144,80 @@ fn a_backend_not_compiled_in_names_its_feature() {
     assert!(stderr.contains("--features wgpu"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+/// The default of each flag as `backprop <command> --help` shows it (`[default: …]`), or
+/// `None` when it shows none.
+fn help_defaults(command: &str) -> Vec<(String, Option<String>)> {
+    let (code, help, stderr) = run_backprop(&[command, "--help"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut flags: Vec<(String, Option<String>)> = Vec::new();
+    for line in help.lines() {
+        let trimmed = line.trim_start();
+        if line.starts_with("  ") && trimmed.starts_with("--") || trimmed.starts_with("-h, --") {
+            let flag = trimmed
+                .trim_start_matches("-h, ")
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            flags.push((flag, None));
+        } else if let (Some(start), Some((_, default))) =
+            (line.find("[default: "), flags.last_mut())
+        {
+            let text = &line[start + "[default: ".len()..];
+            let end = text.find([']', ';']).unwrap_or(text.len());
+            *default = Some(text[..end].to_string());
+        }
+    }
+    flags
+}
+
+#[test]
+fn readme_options_table_and_help_give_the_same_defaults() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("## Options of `train`")
+        .nth(1)
+        .expect("README has the train options table");
+    let help = help_defaults("train");
+    let mut rows = 0;
+    for row in table
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+    {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let Some(flag) = cells[1].trim_matches('`').split_whitespace().next() else {
+            continue;
+        };
+        if !flag.starts_with("--") || flag.starts_with("---") {
+            continue; // the header and its rule
+        }
+        rows += 1;
+        let readme_default = cells[2].trim_matches('`');
+        let shown = help
+            .iter()
+            .find(|(name, _)| name == flag)
+            .unwrap_or_else(|| panic!("README's {flag} is not a flag of `train`"))
+            .1
+            .clone();
+        match readme_default {
+            // No value unless given: --help shows no default.
+            "off" | "—" | "all" => assert_eq!(shown, None, "{flag}"),
+            value => {
+                let shown = shown.unwrap_or_else(|| panic!("{flag}: --help shows no default"));
+                assert!(
+                    shown == value || shown.ends_with(&format!(" {value}")),
+                    "{flag}: README says {value}, --help says {shown}"
+                );
+            }
+        }
+    }
+    // Every flag of `train` is in the table (but --help itself).
+    let flags = help.iter().filter(|(name, _)| name != "--help").count();
+    assert_eq!(
+        rows, flags,
+        "README table rows against `train --help` flags: {help:?}"
+    );
+}

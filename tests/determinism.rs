@@ -4,7 +4,8 @@ mod common;
 
 use backprop::artifacts::ArtifactDir;
 use backprop::model::MlpConfig;
-use backprop::train::{TrainingConfig, train};
+use backprop::run::train;
+use backprop::train::{Silent, TrainingConfig, shared};
 use burn::prelude::*;
 
 fn weights(config: &TrainingConfig) -> (Vec<f32>, f64) {
@@ -15,6 +16,7 @@ fn weights(config: &TrainingConfig) -> (Vec<f32>, f64) {
         &data,
         &Device::default(),
         &ArtifactDir::new(dir.path()),
+        shared(Silent),
     )
     .unwrap();
     let w = outcome.model.hidden[0]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use backprop::manual::{LayerGradient, clip_by_norm};
+use backprop::gradients::manual::{LayerGradient, clip_by_norm};
 use backprop::train::non_finite;
 use burn::prelude::*;
 use common::run_backprop;

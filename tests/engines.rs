@@ -4,9 +4,11 @@
 mod common;
 
 use backprop::artifacts::ArtifactDir;
-use backprop::gradcheck::Precision;
+use backprop::gradients::Precision;
 use backprop::model::{Activation, Head, MlpConfig};
-use backprop::train::{Engine, TrainOutcome, TrainingConfig, train};
+use backprop::run::TrainOutcome;
+use backprop::run::train;
+use backprop::train::{Engine, Silent, TrainingConfig, shared};
 use burn::prelude::*;
 
 fn run(config: &TrainingConfig, engine: Engine) -> TrainOutcome {
@@ -18,6 +20,7 @@ fn run(config: &TrainingConfig, engine: Engine) -> TrainOutcome {
         &data,
         &Device::default(),
         &ArtifactDir::new(dir.path()),
+        shared(Silent),
     )
     .unwrap()
 }

@@ -4,9 +4,10 @@
 mod common;
 
 use backprop::artifacts::ArtifactDir;
-use backprop::gradcheck::Precision;
+use backprop::gradients::Precision;
 use backprop::model::{Activation, MlpConfig};
-use backprop::train::{Engine, TrainingConfig, train};
+use backprop::run::train;
+use backprop::train::{Engine, Silent, TrainingConfig, shared};
 use burn::prelude::*;
 use burn::tensor::FloatDType;
 
@@ -21,7 +22,14 @@ fn fifty_steps_of_both_engines_agree_in_f64() {
     let weights = |engine: Engine| {
         let dir = tempfile::tempdir().unwrap();
         let config = config.clone().with_engine(engine);
-        let outcome = train(&config, &data, &device, &ArtifactDir::new(dir.path())).unwrap();
+        let outcome = train(
+            &config,
+            &data,
+            &device,
+            &ArtifactDir::new(dir.path()),
+            shared(Silent),
+        )
+        .unwrap();
         common::parameters(&outcome.model)
     };
     let learner = weights(Engine::Learner);

@@ -4,8 +4,9 @@
 
 mod common;
 
-use backprop::gradcheck::{Precision, autodiff_gradients, difference, flatten, parameter_names};
-use backprop::manual;
+use backprop::gradients::manual;
+use backprop::gradients::{Precision, autodiff_gradients, difference, flatten};
+use backprop::model::parameter_names;
 use backprop::model::{Activation, Head, MlpConfig};
 use burn::prelude::*;
 use proptest::prelude::*;

@@ -4,11 +4,11 @@
 
 mod common;
 
-use backprop::gradcheck::{
+use backprop::gradients::manual;
+use backprop::gradients::{
     FD_TOLERANCE, Precision, autodiff_gradients, difference, finite_difference_errors, flatten,
-    parameter_names,
 };
-use backprop::manual;
+use backprop::model::parameter_names;
 use backprop::model::{Activation, Head, MlpConfig};
 use burn::prelude::*;
 use burn::tensor::{DType, FloatDType};

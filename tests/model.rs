@@ -6,6 +6,7 @@ mod common;
 use backprop::data::{MnistBatcher, MnistDataset};
 use backprop::loss::{lab_loss, objective};
 use backprop::model::{Activation, Head, MlpConfig, WeightInit};
+use backprop::train::learner::GuardedMlp;
 use burn::data::dataloader::batcher::Batcher;
 use burn::data::dataset::Dataset;
 use burn::module::Module;
@@ -171,8 +172,10 @@ fn one_sgd_step_moves_every_parameter_by_minus_lr_times_its_gradient() {
     let lr = 0.05;
 
     for head in HEADS {
-        let model = MlpConfig::new().with_head(head).init(&device);
+        // What Burn's Learner trains: the model in its training wrapper.
+        let model = GuardedMlp::new(MlpConfig::new().with_head(head).init(&device), None);
         let before: Vec<Vec<f32>> = model
+            .mlp
             .layers()
             .flat_map(|l| {
                 [
@@ -185,6 +188,7 @@ fn one_sgd_step_moves_every_parameter_by_minus_lr_times_its_gradient() {
         let output = TrainStep::step(&model, batch.clone());
         let grads = output.grads;
         let expected_grads: Vec<Vec<f32>> = model
+            .mlp
             .layers()
             .flat_map(|l| {
                 [
@@ -200,6 +204,7 @@ fn one_sgd_step_moves_every_parameter_by_minus_lr_times_its_gradient() {
         let mut optimizer = SgdConfig::new().init();
         let updated = optimizer.step(lr, model, grads);
         let after: Vec<Vec<f32>> = updated
+            .mlp
             .layers()
             .flat_map(|l| {
                 [

@@ -73,7 +73,7 @@ fn interrupt(args: &[String], line: &str, signal: &str) -> (Option<i32>, String)
     )
 }
 
-fn weights(dir: &Path) -> Vec<backprop::gradcheck::FlatTensor> {
+fn weights(dir: &Path) -> Vec<backprop::gradients::FlatTensor> {
     let (_, model) = ArtifactDir::new(dir)
         .load_model(&Device::default())
         .unwrap();

@@ -5,9 +5,11 @@
 
 mod common;
 
-use backprop::gradcheck::{FlatTensor, Precision, flatten};
-use backprop::manual;
-use backprop::manual::shards::{MIN_ROWS_PER_SHARD, shard_count, shard_ranges, sharded_gradients};
+use backprop::gradients::manual;
+use backprop::gradients::shards::{
+    MIN_ROWS_PER_SHARD, shard_count, shard_ranges, sharded_gradients,
+};
+use backprop::gradients::{FlatTensor, Precision, flatten};
 use backprop::model::{Activation, Head, MlpConfig};
 use burn::prelude::*;
 use proptest::prelude::*;
@@ -90,7 +92,8 @@ fn a_step_on_two_threads_gives_the_model_of_a_step_on_one() {
             for step in 0..20 {
                 let batch = common::mnist_batch(&data.train, step * 128, 128, &device);
                 (model, _) =
-                    manual::train_step(model, batch.images, &batch.targets, 0.05, None).unwrap();
+                    backprop::train::train_step(model, batch.images, &batch.targets, 0.05, None)
+                        .unwrap();
             }
             common::parameters(&model)
         })

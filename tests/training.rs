@@ -4,7 +4,8 @@ mod common;
 
 use backprop::artifacts::ArtifactDir;
 use backprop::model::{Head, MlpConfig};
-use backprop::train::{TrainingConfig, train};
+use backprop::run::train;
+use backprop::train::{Silent, TrainingConfig, shared};
 use burn::prelude::*;
 
 fn predictions(model: &backprop::model::Mlp, images: &[f32], device: &Device) -> Vec<f32> {
@@ -24,7 +25,7 @@ fn one_epoch_on_10000_images_learns_and_saves_everything() {
         .with_epochs(1)
         .with_train_limit(Some(10_000));
 
-    let outcome = train(&config, &data, &device, &artifacts).unwrap();
+    let outcome = train(&config, &data, &device, &artifacts, shared(Silent)).unwrap();
     let epoch = outcome.last();
     // 79 SGD steps from N(0, 0.3²) weights: measured 42.5 % train (running mean while the
     // weights move) and 64.3 % test on flex, from 10 % at the start.
@@ -81,6 +82,7 @@ fn training_stops_once_train_accuracy_exceeds_the_threshold() {
         &data,
         &Device::default(),
         &ArtifactDir::new(dir.path()),
+        shared(Silent),
     )
     .unwrap();
     // Measured: 15.7 % after epoch 1, 36.0 % after epoch 2, so it stops after epoch 2 of 5.
@@ -103,6 +105,7 @@ fn images_of_the_wrong_size_are_refused_before_training() {
         &data,
         &Device::default(),
         &ArtifactDir::new(out.path().join("a")),
+        shared(Silent),
     )
     .unwrap_err();
     assert!(
@@ -126,7 +129,7 @@ fn a_run_killed_mid_training_leaves_the_previous_model_loadable() {
     let first = TrainingConfig::new(MlpConfig::new())
         .with_epochs(1)
         .with_train_limit(Some(500));
-    train(&first, &data, &device, &artifacts).unwrap();
+    train(&first, &data, &device, &artifacts, shared(Silent)).unwrap();
     let before = std::fs::read(artifacts.model_path()).unwrap();
 
     // A second run, of another architecture, killed (SIGKILL) while it trains.

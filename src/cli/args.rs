@@ -15,7 +15,7 @@ use crate::model::{Activation, Head, MlpConfig, WeightInit};
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
     /// Hidden layer sizes, input side first (e.g. 132, or 256,128).
-    #[arg(long, value_delimiter = ',', default_value = "132")]
+    #[arg(long, value_delimiter = ',', default_values_t = MlpConfig::new().hidden)]
     pub hidden: Vec<usize>,
     /// Activation of the hidden layers [default: tanh; gradcheck: all three].
     #[arg(long, value_enum)]
@@ -26,19 +26,21 @@ pub struct ModelArgs {
     pub head: Option<Head>,
     /// Weight initialisation: normal N(0, σ²), xavier U(±√(1/n_prev)) as in the lab,
     /// glorot U(±√(6/(n_prev+n_next))), he N(0, 2/n_prev). Biases start at 0.
-    #[arg(long, value_enum, default_value_t = WeightInit::Normal)]
+    #[arg(long, value_enum, default_value_t = MlpConfig::new().init)]
     pub init: WeightInit,
     /// σ of the normal initialisation.
-    #[arg(long, default_value_t = 0.3)]
+    #[arg(long, default_value_t = MlpConfig::new().init_std)]
     pub init_std: f64,
 }
 
 impl ModelArgs {
-    /// The model configuration these flags describe (tanh and softmax-ce unless given).
+    /// The model configuration these flags describe (the configuration's own activation and
+    /// head unless given).
     pub fn config(&self) -> MlpConfig {
+        let defaults = MlpConfig::new();
         self.config_with(
-            self.activation.unwrap_or(Activation::Tanh),
-            self.head.unwrap_or(Head::SoftmaxCe),
+            self.activation.unwrap_or(defaults.activation),
+            self.head.unwrap_or(defaults.head),
         )
     }
 

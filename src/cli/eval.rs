@@ -29,13 +29,13 @@ pub fn run(args: EvalArgs) -> Result<()> {
         artifacts.root().display(),
         args.run.describe_device(&device)
     );
-    let (loss, accuracy) = evaluate(&model, test, &device);
+    let (loss, accuracy) = evaluate(&model, test, &device)?;
     println!(
         "Test Loss: {loss:.4}, Test Accuracy: {accuracy:.2}% ({} images)",
         test.len()
     );
 
-    let matrix = confusion_matrix(&model, test, &device);
+    let matrix = confusion_matrix(&model, test, &device)?;
     println!("\nPer-class accuracy:");
     for (class, row) in matrix.iter().enumerate() {
         let total: u64 = row.iter().sum();

@@ -8,9 +8,8 @@ use super::args::{ModelArgs, RunArgs, describe};
 use crate::backend::Backend;
 use crate::data::MnistBatch;
 use crate::error::{Error, Result};
-use crate::gradcheck::{
-    F32_TOLERANCE, F64_TOLERANCE, FD_STEP, FD_TOLERANCE, Precision, Row, check,
-};
+use crate::gradcheck::{Row, check};
+use crate::gradients::{F32_TOLERANCE, F64_TOLERANCE, FD_STEP, FD_TOLERANCE, Precision};
 
 /// Flags of `gradcheck`.
 #[derive(Debug, Args)]

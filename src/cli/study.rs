@@ -5,9 +5,9 @@ use std::time::Instant;
 use clap::Args;
 
 use super::args::{ArtifactArgs, RunArgs, flag_name};
-use crate::artifacts::write_atomic;
 use crate::error::{Error, Result};
-use crate::model::{Activation, Head};
+use crate::files::write_atomic;
+use crate::model::{Activation, Head, MlpConfig};
 use crate::study::{self, InitChoice, SettingResult, StudyConfig};
 
 /// Flags of `study`; the defaults compare 3 activations × 6 initialisations.
@@ -18,17 +18,17 @@ pub struct StudyArgs {
     #[command(flatten)]
     output: ArtifactArgs,
     /// Hidden layers of every network.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = StudyConfig::default().depth)]
     depth: usize,
     /// Units per hidden layer.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = StudyConfig::default().width)]
     width: usize,
     /// Hidden activations to compare.
     #[arg(
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "sigmoid,tanh,relu"
+        default_values_t = StudyConfig::default().activations
     )]
     activations: Vec<Activation>,
     /// Initialisations to compare: normal:<σ>, xavier (the lab's U(±√(1/n_prev))), glorot, he.
@@ -39,25 +39,25 @@ pub struct StudyArgs {
     )]
     inits: Vec<InitChoice>,
     /// Output head.
-    #[arg(long, value_enum, default_value_t = Head::SoftmaxCe)]
+    #[arg(long, value_enum, default_value_t = StudyConfig::default().head)]
     head: Head,
     /// Examples per SGD step and per probe batch.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = StudyConfig::default().batch_size)]
     batch_size: usize,
     /// SGD learning rate η.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = StudyConfig::default().lr)]
     lr: f64,
     /// Probe batches (the first ones of the training set) the norms are averaged over.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = StudyConfig::default().probe_batches)]
     probe_batches: usize,
     /// SGD steps before the second measurement.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = StudyConfig::default().steps)]
     steps: usize,
     /// Epochs of each short training run.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = StudyConfig::default().epochs)]
     epochs: usize,
     /// Seed of every initialisation.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = StudyConfig::default().seed)]
     seed: u64,
     /// Train on the first N training images only (quick runs).
     #[arg(long)]
@@ -104,14 +104,17 @@ pub fn run(args: StudyArgs) -> Result<()> {
     let config = args.config();
     let device = args.run.backend.device()?;
     let data = args.run.load_data()?;
-    data.train.check_pixels(784)?;
-    data.test.check_pixels(784)?;
+    let network = MlpConfig::new();
+    data.train.check_pixels(network.inputs)?;
+    data.test.check_pixels(network.inputs)?;
     config.validate(&data.train)?;
     let settings = config.activations.len() * config.inits.len();
     println!(
-        "Studying {settings} settings: 784-{}×{}-10 MLPs ({}), {} epoch(s) of SGD (η {}, batch {}{}) each, on {}",
+        "Studying {settings} settings: {}-{}×{}-{} MLPs ({}), {} epoch(s) of SGD (η {}, batch {}{}) each, on {}",
+        network.inputs,
         config.depth,
         config.width,
+        network.outputs,
         flag_name(config.head),
         config.epochs,
         config.lr,
@@ -174,4 +177,22 @@ fn progress_line(result: &SettingResult) -> String {
         SettingResult::first_to_last(&result.at_init),
         result.seconds
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `--inits` default is written as flag text; it must be the study's own default.
+    #[test]
+    fn the_inits_flag_default_is_the_study_default() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Probe {
+            #[command(flatten)]
+            args: StudyArgs,
+        }
+        let probe = Probe::try_parse_from(["study"]).unwrap();
+        assert_eq!(probe.args.inits, StudyConfig::default().inits);
+    }
 }

@@ -4,7 +4,9 @@ use clap::Args;
 
 use super::args::{ArtifactArgs, ModelArgs, RunArgs, describe, flag_name};
 use crate::error::Result;
-use crate::train::{Checkpoints, Engine, TrainingConfig, interrupt, resume, train};
+use crate::model::MlpConfig;
+use crate::run::{resume, train};
+use crate::train::{Checkpoints, Engine, TerminalPrinter, TrainingConfig, interrupt, shared};
 
 /// Flags of `train`; the defaults are the lab's.
 #[derive(Debug, Args)]
@@ -16,22 +18,22 @@ pub struct TrainArgs {
     #[command(flatten)]
     output: ArtifactArgs,
     /// Passes over the training set.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = lab().epochs)]
     epochs: usize,
     /// Examples per SGD step.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = lab().batch_size)]
     batch_size: usize,
     /// SGD learning rate η (plain SGD: no momentum, no weight decay).
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = lab().lr)]
     lr: f64,
     /// Seed of the initial weights (and of the shuffling with --shuffle).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = lab().seed)]
     seed: u64,
     /// Shuffle the training set every epoch (default: file order, as the lab).
     #[arg(long)]
     shuffle: bool,
     /// Stop after an epoch whose mean train accuracy (%) exceeds this.
-    #[arg(long, default_value_t = 99.0)]
+    #[arg(long, default_value_t = lab().stop_above)]
     stop_above: f64,
     /// Train on the first N training images only (quick runs).
     #[arg(long)]
@@ -49,8 +51,13 @@ pub struct TrainArgs {
     #[arg(long)]
     clip_grad_norm: Option<f64>,
     /// How gradients are computed and applied.
-    #[arg(long, value_enum, default_value_t = Engine::Learner)]
+    #[arg(long, value_enum, default_value_t = lab().engine)]
     engine: Engine,
+}
+
+/// The lab's run: the defaults of every training flag come from here.
+fn lab() -> TrainingConfig {
+    TrainingConfig::new(MlpConfig::new())
 }
 
 impl TrainArgs {
@@ -77,7 +84,7 @@ impl TrainArgs {
 pub fn run(args: TrainArgs) -> Result<()> {
     let artifacts = args.output.artifacts();
     let config = if args.resume {
-        Checkpoints::new(&artifacts).resume_point()?.config
+        Checkpoints::new(artifacts.root()).resume_point()?.config
     } else {
         args.config()
     };
@@ -99,10 +106,11 @@ pub fn run(args: TrainArgs) -> Result<()> {
         data_dir.display()
     );
     interrupt::install_signal_handler();
+    let printer = shared(TerminalPrinter::new());
     let outcome = if args.resume {
-        resume(&data, &device, &artifacts)?
+        resume(&data, &device, &artifacts, printer)?
     } else {
-        train(&config, &data, &device, &artifacts)?
+        train(&config, &data, &device, &artifacts, printer)?
     };
     let last = outcome.last();
     println!(

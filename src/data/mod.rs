@@ -1,8 +1,11 @@
-//! Data: IDX files on disk → normalised buffers → Burn `Dataset` items → `[batch, 784]` tensors.
+//! Data: IDX files on disk → normalised buffers → Burn `Dataset` items → `[batch, 784]` tensors,
+//! walked in [`Batches`].
 
 pub mod batcher;
+pub mod batches;
 pub mod idx;
 pub mod mnist;
 
 pub use batcher::{MnistBatch, MnistBatcher, MnistDataset, MnistItem};
+pub use batches::{Batches, Order};
 pub use mnist::{Images, Mnist, MnistSplit, Split, default_data_dir};

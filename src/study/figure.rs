@@ -5,7 +5,9 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::{InitChoice, LayerStat, SettingResult};
+use super::measure::LayerStat;
+use super::result::SettingResult;
+use super::setting::InitChoice;
 use crate::error::Result;
 use crate::model::Activation;
 use crate::plot::{DrawResult, FONT, render, save_png};

@@ -4,8 +4,7 @@
 use burn::prelude::*;
 
 use crate::data::MnistBatch;
-use crate::gradcheck::{autodiff_gradients, flatten};
-use crate::manual;
+use crate::gradients::{autodiff_gradients, flatten, manual};
 use crate::model::Mlp;
 
 /// Largest accepted |manual − autodiff| over a gradient tensor, relative to that tensor's

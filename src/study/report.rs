@@ -2,8 +2,9 @@
 
 use std::fmt::Write;
 
-use super::measure::AGREEMENT_TOLERANCE;
-use super::{LayerStat, SettingResult, StudyConfig};
+use super::config::StudyConfig;
+use super::measure::{AGREEMENT_TOLERANCE, LayerStat};
+use super::result::SettingResult;
 
 /// The three tables: ‖dW_l‖ at initialisation, ‖dW_l‖ after K steps, and the summary
 /// (first-to-last ratios, update ratios, accuracy, autodiff agreement).

@@ -1,16 +1,19 @@
 //! Per-epoch checkpoints under `<artifact-dir>/checkpoint/`, so an interrupted run can resume:
 //! `config.json` (the run's settings), `metrics.csv` (the epochs completed) and
 //! `model-<epoch>.bpk` for the last two epochs (plus Burn's optimizer and scheduler records
-//! for the Learner).
+//! for the Learner). [`CheckpointWriter`] keeps them as a run goes.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use burn::store::ModuleRecord;
 
-use super::{Engine, EpochMetrics, TrainingConfig};
-use crate::artifacts::ArtifactDir;
+use super::config::{Engine, TrainingConfig};
+use super::metrics::{EpochMetrics, load_metrics_csv, save_metrics_csv};
+use super::observer::{RunObserver, RunStart};
 use crate::error::{Error, Result};
+use crate::files::write_atomic;
+use crate::model::{Mlp, record_bytes};
 
 /// Checkpoints kept: the last completed epoch, and the one before in case the last one was
 /// being written when the process died.
@@ -34,10 +37,10 @@ pub struct Checkpoints {
 }
 
 impl Checkpoints {
-    /// `<artifact-dir>/checkpoint`.
-    pub fn new(artifacts: &ArtifactDir) -> Self {
+    /// `<artifact_dir>/checkpoint`.
+    pub fn new(artifact_dir: &Path) -> Self {
         Self {
-            dir: artifacts.root().join("checkpoint"),
+            dir: artifact_dir.join("checkpoint"),
         }
     }
 
@@ -55,8 +58,8 @@ impl Checkpoints {
         self.dir.join("config.json")
     }
 
-    fn metrics(&self) -> ArtifactDir {
-        ArtifactDir::new(&self.dir)
+    fn metrics_path(&self) -> PathBuf {
+        self.dir.join("metrics.csv")
     }
 
     /// Starts a fresh run: forgets any earlier checkpoints and records `config`.
@@ -65,12 +68,22 @@ impl Checkpoints {
             fs::remove_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         }
         fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
-        ArtifactDir::new(&self.dir).save_config(config)
+        config.save_json(&self.config_path())
     }
 
     /// Records the epochs completed so far.
     pub fn record(&self, epochs: &[EpochMetrics]) -> Result<()> {
-        self.metrics().save_metrics(epochs)
+        save_metrics_csv(epochs, &self.metrics_path())
+    }
+
+    /// Writes `model-<epoch>.bpk` and drops the one [`KEEP`] epochs older.
+    pub fn save_model(&self, model: &Mlp, epoch: usize) -> Result<()> {
+        let path = self.model_path(epoch);
+        write_atomic(&path, &record_bytes(model, &path)?)?;
+        if let Some(old) = epoch.checked_sub(KEEP) {
+            let _ = fs::remove_file(self.model_path(old));
+        }
+        Ok(())
     }
 
     /// The run is complete: its checkpoints are no longer needed.
@@ -90,10 +103,8 @@ impl Checkpoints {
         if !self.config_path().exists() {
             return Err(nothing("no interrupted run here"));
         }
-        let config = self.metrics().load_config()?;
-        let mut epochs = self
-            .metrics()
-            .load_metrics()
+        let config = TrainingConfig::load_json(&self.config_path())?;
+        let mut epochs = load_metrics_csv(&self.metrics_path())
             .map_err(|_| nothing("no completed epoch recorded"))?;
         while let Some(last) = epochs.last() {
             let epoch = last.epoch;
@@ -112,5 +123,46 @@ impl Checkpoints {
             epochs.pop(); // its checkpoint is missing or was cut short
         }
         Err(nothing("no loadable checkpoint"))
+    }
+}
+
+/// The observer that keeps the checkpoints of a run: the settings when it starts (a fresh run
+/// forgets older checkpoints), the completed epochs (and the model, where the engine gives it)
+/// after each epoch, and nothing once the run has finished and saved its artifacts.
+#[derive(Debug, Clone)]
+pub struct CheckpointWriter {
+    checkpoints: Checkpoints,
+    epochs: Vec<EpochMetrics>,
+}
+
+impl CheckpointWriter {
+    /// A writer for `checkpoints`.
+    pub fn new(checkpoints: Checkpoints) -> Self {
+        Self {
+            checkpoints,
+            epochs: Vec::new(),
+        }
+    }
+}
+
+impl RunObserver for CheckpointWriter {
+    fn started(&mut self, start: &RunStart) -> Result<()> {
+        self.epochs = start.done.clone();
+        if start.done.is_empty() {
+            self.checkpoints.start(&start.config)?;
+        }
+        Ok(())
+    }
+
+    fn epoch_done(&mut self, metrics: &EpochMetrics, model: Option<&Mlp>) -> Result<()> {
+        if let Some(model) = model {
+            self.checkpoints.save_model(model, metrics.epoch)?;
+        }
+        self.epochs.push(*metrics);
+        self.checkpoints.record(&self.epochs)
+    }
+
+    fn finished(&mut self, _epochs: &[EpochMetrics]) -> Result<()> {
+        self.checkpoints.finish()
     }
 }

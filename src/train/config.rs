@@ -1,9 +1,12 @@
 //! Settings of one training run, saved as `config.json` in the artifact directory.
 
+use std::path::Path;
+
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::files::{missing_or_io, write_atomic};
 use crate::model::MlpConfig;
 
 /// How the parameters are updated.
@@ -54,6 +57,24 @@ pub struct TrainingConfig {
 }
 
 impl TrainingConfig {
+    /// Writes the configuration as pretty JSON to `path` (atomically).
+    pub fn save_json(&self, path: &Path) -> crate::Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Artifact {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        write_atomic(path, &json)
+    }
+
+    /// Reads a configuration that [`TrainingConfig::save_json`] wrote.
+    pub fn load_json(path: &Path) -> crate::Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| missing_or_io(path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Artifact {
+            path: path.to_path_buf(),
+            reason: format!("not a backprop training config ({e})"),
+        })
+    }
+
     /// Checks every setting; the error names the flag at fault.
     pub fn validate(&self) -> crate::Result<()> {
         self.model.validate()?;

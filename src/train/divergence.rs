@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use burn::prelude::*;
 use burn::train::Interrupter;
 
-use crate::gradcheck::parameter_names;
+use crate::model::parameter_names;
 
 /// Where a run diverged, and what stopped being finite.
 #[derive(Debug, Clone, PartialEq, Eq)]

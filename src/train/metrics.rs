@@ -1,6 +1,10 @@
 //! Per-epoch results, in the lab's words.
 
 use std::fmt;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::files::{missing_or_io, write_atomic};
 
 /// Loss and accuracy of one epoch, on the training batches (running mean while training, as
 /// the lab reports it) and on the test set (after the epoch).
@@ -76,4 +80,38 @@ impl fmt::Display for EpochMetrics {
             self.train_loss, self.train_accuracy, self.test_loss, self.test_accuracy
         )
     }
+}
+
+/// Writes `metrics.csv` rows for `epochs` to `path` (atomically), header first.
+pub fn save_metrics_csv(epochs: &[EpochMetrics], path: &Path) -> Result<()> {
+    let mut csv = String::from(EpochMetrics::CSV_HEADER);
+    csv.push('\n');
+    for epoch in epochs {
+        csv.push_str(&epoch.csv_row());
+        csv.push('\n');
+    }
+    write_atomic(path, csv.as_bytes())
+}
+
+/// Reads a `metrics.csv` back; the error names the line at fault.
+pub fn load_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>> {
+    let text = std::fs::read_to_string(path).map_err(|e| missing_or_io(path, e))?;
+    let bad = |line: usize, why: &str| Error::Artifact {
+        path: path.to_path_buf(),
+        reason: format!("line {line}: {why}"),
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(EpochMetrics::CSV_HEADER) {
+        return Err(bad(
+            1,
+            &format!("expected the header '{}'", EpochMetrics::CSV_HEADER),
+        ));
+    }
+    lines
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            EpochMetrics::from_csv_row(line).ok_or_else(|| bad(i + 2, "expected 6 numbers"))
+        })
+        .collect()
 }

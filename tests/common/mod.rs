@@ -125,21 +125,21 @@ pub fn train_into(dir: &Path) -> String {
 }
 
 /// Every parameter of `model` as f64, in `W1, b1, W2, b2, …` order (biases as `[1, n]`).
-pub fn parameters(model: &backprop::model::Mlp) -> Vec<backprop::gradcheck::FlatTensor> {
+pub fn parameters(model: &backprop::model::Mlp) -> Vec<backprop::gradients::FlatTensor> {
     use burn::prelude::Tensor;
     model
         .layers()
         .flat_map(|l| [l.weight.val(), l.bias.as_ref().unwrap().val().unsqueeze()])
-        .map(|t: Tensor<2>| backprop::gradcheck::FlatTensor::from_tensor(t))
+        .map(|t: Tensor<2>| backprop::gradients::FlatTensor::from_tensor(t))
         .collect()
 }
 
 /// The tensors of `a` whose entries are not within `precision`'s criterion of `b`'s (the
 /// same shapes, in the same order), each as "tensor i: <difference>"; empty when all agree.
 pub fn mismatches(
-    a: &[backprop::gradcheck::FlatTensor],
-    b: &[backprop::gradcheck::FlatTensor],
-    precision: backprop::gradcheck::Precision,
+    a: &[backprop::gradients::FlatTensor],
+    b: &[backprop::gradients::FlatTensor],
+    precision: backprop::gradients::Precision,
 ) -> Vec<String> {
     assert_eq!(a.len(), b.len(), "as many tensors");
     a.iter()
@@ -147,7 +147,7 @@ pub fn mismatches(
         .enumerate()
         .filter_map(|(i, (a, b))| {
             assert_eq!(a.shape, b.shape, "tensor {i}");
-            let d = backprop::gradcheck::difference(&a.values, &b.values, precision);
+            let d = backprop::gradients::difference(&a.values, &b.values, precision);
             (!d.within_tolerance).then(|| format!("tensor {i}: {d:?}"))
         })
         .collect()

@@ -1,56 +1,68 @@
 //! The default engine: Burn's `Learner` with autodiff gradients and Burn's SGD optimizer, with
 //! Burn's checkpointer for resuming.
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use burn::data::dataloader::DataLoaderBuilder;
 use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
 use burn::optim::SgdConfig;
+use burn::prelude::*;
 use burn::train::checkpoint::{FileCheckpointer, KeepLastNCheckpoints};
 use burn::train::logger::InMemoryMetricLogger;
 use burn::train::metric::{AccuracyMetric, LossMetric};
 use burn::train::{Interrupter, Learner, SupervisedTraining};
 
-use super::checkpoint::{Checkpoints, KEEP};
-use super::{
-    DivergenceGuard, EpochLog, EpochPrinter, Fit, StopAboveAccuracy, TrainingConfig, train_loader,
-};
-use crate::data::{MnistBatcher, MnistDataset, MnistSplit};
+use super::events::{EpochLog, LearnerEvents, ObserverError};
+use super::step::GuardedMlp;
+use super::stop::StopAboveAccuracy;
+use crate::data::{Batches, MnistSplit};
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
-use crate::model::Mlp;
+use crate::model::{Mlp, MlpConfig, load_into};
+use crate::train::checkpoint::{Checkpoints, KEEP};
+use crate::train::config::TrainingConfig;
+use crate::train::divergence::DivergenceGuard;
+use crate::train::fit::Fit;
+use crate::train::metrics::EpochMetrics;
+use crate::train::observer::SharedObserver;
 
 /// Trains `model` (on a plain device; the Learner moves it to its autodiff twin) from epoch
 /// `done.len() + 1`, after the epochs `done` (restored from `checkpoints` when not empty).
-pub(super) fn fit(
+#[allow(clippy::too_many_arguments)]
+pub fn fit(
     config: &TrainingConfig,
     model: Mlp,
-    train: MnistSplit,
+    train: &Batches,
     test: &MnistSplit,
+    device: &Device,
     checkpoints: &Checkpoints,
-    done: Vec<super::EpochMetrics>,
+    done: Vec<EpochMetrics>,
+    observer: SharedObserver,
 ) -> Result<Fit> {
-    let test_loader = DataLoaderBuilder::new(MnistBatcher)
-        .batch_size(EVAL_BATCH_SIZE)
-        .build(MnistDataset::new(test.clone()));
+    let test_loader = Batches::in_order(test, EVAL_BATCH_SIZE, device).loader();
     let resume_from = done.last().map(|e| e.epoch);
     let log: EpochLog = Arc::new(Mutex::new(done));
+    let observer_error: ObserverError = Arc::new(Mutex::new(None));
     let interrupter = Interrupter::new();
-    let steps_per_epoch = train.len().div_ceil(config.batch_size);
     let guard = DivergenceGuard::new(
         resume_from.map_or(1, |epoch| epoch + 1),
-        steps_per_epoch,
+        train.steps(),
         interrupter.clone(),
     );
-    let printer = EpochPrinter::new(Arc::clone(&log), checkpoints.clone(), interrupter.clone());
+    let events = LearnerEvents::new(
+        Arc::clone(&log),
+        observer,
+        Arc::clone(&observer_error),
+        interrupter.clone(),
+    );
     let dir = checkpoints.dir();
     // Nothing but our own files goes to the artifact directory: no experiment log, no metric
     // files; checkpoints go to its checkpoint/ folder.
-    let mut training = SupervisedTraining::new(dir, train_loader(config, train), test_loader)
+    let mut training = SupervisedTraining::new(dir, train.loader(), test_loader)
         .metrics((AccuracyMetric::new(), LossMetric::new()))
         .num_epochs(config.epochs)
-        .renderer(Box::new(printer))
+        .renderer(Box::new(events))
         .with_application_logger(None)
         .with_metric_logger(InMemoryMetricLogger::new())
         .with_interrupter(interrupter)
@@ -66,24 +78,30 @@ pub(super) fn fit(
     }
 
     // `train()` puts the parameters on the autodiff twin of their device, tracking gradients.
-    let mut model = model.train();
-    model.guard = Some(guard.clone());
+    let model = GuardedMlp::new(model, Some(guard.clone())).train();
     let clipping = config
         .clip_grad_norm
         .map(|norm| GradientClippingConfig::Norm(norm as f32));
     let optimizer = SgdConfig::new().with_gradient_clipping(clipping).init();
-    let mut result = training.launch(Learner::new(model, optimizer, config.lr));
+    let result = training.launch(Learner::new(model, optimizer, config.lr));
     if let Some(divergence) = guard.divergence() {
         return Err(divergence.into());
+    }
+    if let Some(error) = observer_error.lock().expect("observer error lock").take() {
+        return Err(error);
     }
     if let Some(error) = result.error {
         return Err(Error::Training(error.to_string()));
     }
-    result.model.guard = None;
     let epochs = log.lock().expect("epoch log lock").clone();
     Ok(Fit {
-        model: result.model,
+        model: result.model.mlp,
         epochs,
         interrupted: result.interrupted.is_some(),
     })
+}
+
+/// The model of a Learner checkpoint at `path`, checked against `model`'s architecture.
+pub fn load_checkpoint(model: &MlpConfig, path: &Path, device: &Device) -> Result<Mlp> {
+    load_into(GuardedMlp::new(model.init(device), None), path).map(|guarded| guarded.mlp)
 }

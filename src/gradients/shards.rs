@@ -10,7 +10,7 @@
 use burn::prelude::*;
 use rayon::prelude::*;
 
-use super::{Gradients, LayerGradient, backward, forward};
+use super::manual::{Gradients, LayerGradient, backward, forward};
 use crate::model::Mlp;
 
 /// Fewest rows in a block, so that a block's products stay large next to a thread's wake-up

@@ -3,7 +3,7 @@
 use burn::train::EarlyStoppingStrategy;
 use burn::train::metric::store::EventStoreClient;
 
-use super::printer::EpochLog;
+use super::events::EpochLog;
 
 /// Stops once an epoch's mean train accuracy exceeds `threshold` percent.
 #[derive(Clone)]

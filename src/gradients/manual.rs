@@ -2,21 +2,17 @@
 //! [`Mlp`], on a plain (non-autodiff) device, for any depth.
 //!
 //! [`forward`] keeps every layer's Z_l and A_l; [`backward`] walks the layers from the output
-//! back with the functions of [`equations`]; [`sgd_step`] applies p ← p − η·dp. The gradients
+//! back with the functions of [`super::equations`]; [`sgd_step`] applies p ← p − η·dp. The gradients
 //! come back in the module's own layout, so they compare entry by entry with Burn's autodiff.
 
-pub mod equations;
-pub mod shards;
-
+use burn::grad_clipping::GradientClipping;
 use burn::prelude::*;
 
-use burn::grad_clipping::GradientClipping;
-
-use crate::loss::{objective, one_hot};
-use crate::model::Mlp;
-use equations::{
+use super::equations::{
     activation_derivative, bias_grad, hidden_delta, output_delta, sgd_update, weight_grad,
 };
+use crate::loss::one_hot;
+use crate::model::Mlp;
 
 /// What the forward pass keeps for the backward pass.
 #[derive(Debug, Clone)]
@@ -111,25 +107,6 @@ pub fn gradients(model: &Mlp, images: Tensor<2>, targets: Tensor<1, Int>) -> Gra
     backward(model, &cache, targets)
 }
 
-/// What is not finite among the objective and the gradients of a step (see
-/// [`crate::train::non_finite`]); `None` when all is finite. Reads the device once.
-///
-/// # Shapes
-/// - `logits`: `[m, k]`, `targets`: `[m]`
-pub fn non_finite(
-    model: &Mlp,
-    logits: Tensor<2>,
-    gradients: &[LayerGradient],
-    targets: &Tensor<1, Int>,
-) -> Option<String> {
-    let loss = objective(model.head, logits, targets.clone());
-    let sums = gradients
-        .iter()
-        .flat_map(|g| [g.weight.clone().sum(), g.bias.clone().sum()])
-        .collect();
-    crate::train::non_finite(loss, sums)
-}
-
 /// Each gradient tensor scaled down to L2 norm `max_norm` if larger, with Burn's own
 /// gradient clipping (the one `train --clip-grad-norm` gives the Learner's SGD): per tensor,
 /// not over all of them.
@@ -142,33 +119,6 @@ pub fn clip_by_norm(gradients: Gradients, max_norm: f64) -> Gradients {
             bias: clipping.clip_gradient(g.bias),
         })
         .collect()
-}
-
-/// One training step of the lab's equations: forward, backward (in row blocks on the compute
-/// pool's threads when it has several, see [`shards`]), a check that the objective and every
-/// gradient are finite, optional clipping ([`clip_by_norm`]) and the SGD update.
-/// Gives the updated model and the batch's logits `[m, k]` (for the metrics), or what was
-/// not finite, in which case nothing is updated.
-///
-/// # Shapes
-/// - `images`: `[m, inputs]`, `targets`: `[m]`
-pub fn train_step(
-    model: Mlp,
-    images: Tensor<2>,
-    targets: &Tensor<1, Int>,
-    lr: f64,
-    clip_grad_norm: Option<f64>,
-) -> Result<(Mlp, Tensor<2>), String> {
-    let [rows, _] = images.dims();
-    let blocks = shards::shard_count(rows, rayon::current_num_threads());
-    let (mut gradients, logits) = shards::sharded_gradients(&model, images, targets, blocks);
-    if let Some(detail) = non_finite(&model, logits.clone(), &gradients, targets) {
-        return Err(detail);
-    }
-    if let Some(norm) = clip_grad_norm {
-        gradients = clip_by_norm(gradients, norm);
-    }
-    Ok((sgd_step(model, &gradients, lr), logits))
 }
 
 /// One plain SGD step with the given gradients; parameter ids are kept.

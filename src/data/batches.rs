@@ -1,0 +1,124 @@
+//! The one way every loop walks a split in batches: the SGD steps of both engines, the test
+//! pass, the confusion matrix and the study. In file order (the lab's) a batch is one copy of
+//! a contiguous slice; shuffled, Burn's data loader draws the order, so that Burn's `Learner`
+//! and the manual engine see the same batches from the same seed.
+
+use std::sync::Arc;
+
+use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
+use burn::prelude::*;
+
+use super::batcher::{MnistBatch, MnistBatcher, MnistDataset};
+use super::mnist::MnistSplit;
+use crate::error::{Error, Result};
+
+/// The order of the examples within an epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// File order, every epoch the same (the lab's).
+    File,
+    /// A new permutation each epoch, drawn from this seed.
+    Shuffled(u64),
+}
+
+/// A shuffling data loader as built (for Burn's `Learner`, which moves it to its own device)
+/// and the same loader on the device of the manual engine.
+type Shuffled = (Loader, Loader);
+type Loader = Arc<dyn DataLoader<MnistBatch>>;
+
+/// The batches of one split: `batch_size` examples each (the last one may be smaller), over
+/// the first `limit` examples when a limit is given.
+#[derive(Clone)]
+pub struct Batches {
+    split: MnistSplit,
+    batch_size: usize,
+    device: Device,
+    shuffled: Option<Shuffled>,
+}
+
+impl Batches {
+    /// Batches of `batch_size` (≥ 1) over the first `limit` examples of `split` (all when
+    /// `None`), in `order`, built on `device`.
+    pub fn new(
+        split: &MnistSplit,
+        batch_size: usize,
+        limit: Option<usize>,
+        order: Order,
+        device: &Device,
+    ) -> Self {
+        let split = match limit {
+            Some(limit) => split.take(limit),
+            None => split.clone(),
+        };
+        let shuffled = match order {
+            Order::File => None,
+            Order::Shuffled(seed) => {
+                let loader = DataLoaderBuilder::new(MnistBatcher)
+                    .batch_size(batch_size)
+                    .shuffle(seed)
+                    .build(MnistDataset::new(split.clone()));
+                let on_device = loader.to_device(device);
+                Some((loader, on_device))
+            }
+        };
+        Self {
+            split,
+            batch_size: batch_size.max(1),
+            device: device.clone(),
+            shuffled,
+        }
+    }
+
+    /// All of `split` in file order.
+    pub fn in_order(split: &MnistSplit, batch_size: usize, device: &Device) -> Self {
+        Self::new(split, batch_size, None, Order::File, device)
+    }
+
+    /// The examples walked (after the limit).
+    pub fn split(&self) -> &MnistSplit {
+        &self.split
+    }
+
+    /// Examples per pass.
+    pub fn images(&self) -> usize {
+        self.split.len()
+    }
+
+    /// Batches per pass.
+    pub fn steps(&self) -> usize {
+        self.images().div_ceil(self.batch_size)
+    }
+
+    /// One pass over the examples (an epoch); shuffled, each call draws a new order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Result<MnistBatch>> + '_> {
+        match &self.shuffled {
+            Some((_, on_device)) => {
+                Box::new(on_device.iter().map(|batch| {
+                    batch.map_err(|e| Error::Training(format!("loading a batch: {e}")))
+                }))
+            }
+            None => {
+                let (size, total) = (self.batch_size, self.images());
+                Box::new((0..total).step_by(size).map(move |start| {
+                    let end = (start + size).min(total);
+                    Ok(MnistBatch::from_range(
+                        &self.split,
+                        start..end,
+                        &self.device,
+                    ))
+                }))
+            }
+        }
+    }
+
+    /// The same batches as a Burn data loader, for Burn's `Learner` (which puts them on its
+    /// own device).
+    pub fn loader(&self) -> Loader {
+        match &self.shuffled {
+            Some((loader, _)) => Arc::clone(loader),
+            None => DataLoaderBuilder::new(MnistBatcher)
+                .batch_size(self.batch_size)
+                .build(MnistDataset::new(self.split.clone())),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The lab's multilayer perceptron as a Burn module: layers and hyper-parameters, nothing else.
+//!
+//! `X [m, 784] → (Linear → activation) × hidden layers → Linear → logits [m, 10]`; the head
+//! (softmax or sigmoid) turns logits into the probabilities Ŷ. Weights are stored in Burn's
+//! layout, `weight [d_input, d_output]` (the lab's `W` transposed), `bias [d_output]`.
+
+use burn::module::Param;
+use burn::nn::{Linear, LinearConfig};
+use burn::prelude::*;
+
+use super::choices::{Activation, Head, WeightInit};
+use crate::error::Error;
+
+/// Architecture and initialisation of an [`Mlp`].
+#[derive(Config, Debug)]
+pub struct MlpConfig {
+    /// Input features (784 = 28 × 28 pixels).
+    #[config(default = 784)]
+    pub inputs: usize,
+    /// Units of each hidden layer, input side first.
+    #[config(default = "vec![132]")]
+    pub hidden: Vec<usize>,
+    /// Classes.
+    #[config(default = 10)]
+    pub outputs: usize,
+    /// Hidden-layer activation.
+    #[config(default = "Activation::Tanh")]
+    pub activation: Activation,
+    /// Output head.
+    #[config(default = "Head::SoftmaxCe")]
+    pub head: Head,
+    /// Weight initialisation.
+    #[config(default = "WeightInit::Normal")]
+    pub init: WeightInit,
+    /// σ of the `normal` initialisation.
+    #[config(default = 0.3)]
+    pub init_std: f64,
+}
+
+impl MlpConfig {
+    /// Checks sizes and σ; the error names the offending setting.
+    pub fn validate(&self) -> crate::Result<()> {
+        if self.inputs == 0 || self.outputs == 0 {
+            return Err(Error::Config(
+                "inputs and outputs must be at least 1".into(),
+            ));
+        }
+        if let Some(size) = self.hidden.iter().find(|&&size| size == 0) {
+            return Err(Error::Config(format!(
+                "--hidden: layer sizes must be at least 1, got {size}"
+            )));
+        }
+        if !(self.init_std.is_finite() && self.init_std > 0.0) {
+            return Err(Error::Config(format!(
+                "--init-std: must be a finite number > 0, got {}",
+                self.init_std
+            )));
+        }
+        Ok(())
+    }
+
+    /// Layer widths from input to output, e.g. `[784, 132, 10]`.
+    pub fn widths(&self) -> Vec<usize> {
+        let mut widths = vec![self.inputs];
+        widths.extend(&self.hidden);
+        widths.push(self.outputs);
+        widths
+    }
+
+    /// Builds the model on `device`, drawing weights from the device's seeded generator.
+    pub fn init(&self, device: &Device) -> Mlp {
+        let initializer = self.init.initializer(self.init_std);
+        let mut layers: Vec<Linear> = self
+            .widths()
+            .windows(2)
+            .map(|pair| {
+                let mut layer = LinearConfig::new(pair[0], pair[1])
+                    .with_initializer(initializer.clone())
+                    .init(device);
+                layer.bias = Some(Param::from_tensor(Tensor::zeros([pair[1]], device)));
+                layer
+            })
+            .collect();
+        let output = layers.pop().expect("widths has at least two entries");
+        Mlp {
+            hidden: layers,
+            output,
+            activation: self.activation,
+            head: self.head,
+        }
+    }
+}
+
+/// The multilayer perceptron: hidden layers with one activation, then a linear output layer.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    /// Hidden layers, input side first: `weight [n_{l-1}, n_l]`, `bias [n_l]`.
+    pub hidden: Vec<Linear>,
+    /// Output layer: `weight [n_L-1, k]`, `bias [k]`.
+    pub output: Linear,
+    /// Activation of every hidden layer.
+    #[module(skip)]
+    pub activation: Activation,
+    /// Output head.
+    #[module(skip)]
+    pub head: Head,
+}
+
+impl Mlp {
+    /// Logits Z_L.
+    ///
+    /// # Shapes
+    /// - `images`: `[m, inputs]`
+    /// - returns: `[m, outputs]`
+    pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+        let mut a = images;
+        for layer in &self.hidden {
+            a = self.activation.apply(layer.forward(a)); // [m, n_l]
+        }
+        self.output.forward(a)
+    }
+
+    /// Probabilities Ŷ = head(Z_L).
+    ///
+    /// # Shapes
+    /// - `images`: `[m, inputs]`
+    /// - returns: `[m, outputs]`
+    pub fn probabilities(&self, images: Tensor<2>) -> Tensor<2> {
+        self.head.probabilities(self.forward(images))
+    }
+
+    /// All layers in order, hidden first, output last.
+    pub fn layers(&self) -> impl Iterator<Item = &Linear> {
+        self.hidden.iter().chain(std::iter::once(&self.output))
+    }
+}

@@ -1,0 +1,98 @@
+//! What the study compares: depth, width, activations × initialisations, and its SGD settings.
+
+use super::setting::InitChoice;
+use crate::data::MnistSplit;
+use crate::error::{Error, Result};
+use crate::model::{Activation, Head, MlpConfig};
+use crate::train::check_sgd;
+
+/// What to study.
+#[derive(Debug, Clone)]
+pub struct StudyConfig {
+    /// Hidden layers.
+    pub depth: usize,
+    /// Units per hidden layer.
+    pub width: usize,
+    /// Hidden activations to compare.
+    pub activations: Vec<Activation>,
+    /// Initialisations to compare.
+    pub inits: Vec<InitChoice>,
+    /// Output head.
+    pub head: Head,
+    /// Examples per SGD step and per probe batch.
+    pub batch_size: usize,
+    /// SGD learning rate η.
+    pub lr: f64,
+    /// Probe batches the norms are averaged over (the first ones of the training set).
+    pub probe_batches: usize,
+    /// SGD steps before the second measurement.
+    pub steps: usize,
+    /// Epochs of the short training run.
+    pub epochs: usize,
+    /// Seed of every initialisation.
+    pub seed: u64,
+    /// Train on the first N images only.
+    pub train_limit: Option<usize>,
+    /// Gradient clipping for the training runs (none by default: the study shows the raw effect).
+    pub clip_grad_norm: Option<f64>,
+}
+
+impl Default for StudyConfig {
+    fn default() -> Self {
+        Self {
+            depth: 8,
+            width: 64,
+            activations: vec![Activation::Sigmoid, Activation::Tanh, Activation::Relu],
+            inits: InitChoice::defaults(),
+            head: Head::SoftmaxCe,
+            batch_size: 128,
+            lr: 0.05,
+            probe_batches: 4,
+            steps: 100,
+            epochs: 1,
+            seed: 42,
+            train_limit: None,
+            clip_grad_norm: None,
+        }
+    }
+}
+
+impl StudyConfig {
+    /// Checks every setting against the data; the error names the flag at fault.
+    pub fn validate(&self, train: &MnistSplit) -> Result<()> {
+        let positive = [
+            ("--depth", self.depth),
+            ("--width", self.width),
+            ("--batch-size", self.batch_size),
+            ("--probe-batches", self.probe_batches),
+            ("--epochs", self.epochs),
+        ];
+        if let Some((flag, _)) = positive.iter().find(|(_, value)| *value == 0) {
+            return Err(Error::Config(format!("{flag}: must be at least 1")));
+        }
+        check_sgd(self.lr, self.clip_grad_norm)?;
+        if self.train_limit == Some(0) {
+            return Err(Error::Config("--train-limit: must be at least 1".into()));
+        }
+        let images = self.train_limit.unwrap_or(train.len()).min(train.len());
+        if self.probe_batches * self.batch_size > images {
+            return Err(Error::Config(format!(
+                "--probe-batches: {} batches of {} need {} training images, only {images} in use",
+                self.probe_batches,
+                self.batch_size,
+                self.probe_batches * self.batch_size
+            )));
+        }
+        Ok(())
+    }
+
+    /// The network of one setting.
+    pub fn model(&self, activation: Activation, init: InitChoice) -> MlpConfig {
+        MlpConfig::new()
+            .with_hidden(vec![self.width; self.depth])
+            .with_activation(activation)
+            .with_head(self.head)
+            .with_init(init.init)
+            .with_init_std(init.std)
+    }
+}

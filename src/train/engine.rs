@@ -1,0 +1,70 @@
+//! The two engines behind one call: Burn's `Learner` (autodiff + Burn's SGD) or the manual
+//! engine (the lab's equations), with the same initial weights, batches, stopping rule and
+//! events.
+
+use burn::prelude::*;
+
+use super::checkpoint::Checkpoints;
+use super::config::{Engine, TrainingConfig};
+use super::fit::Fit;
+use super::learner;
+use super::manual;
+use super::metrics::EpochMetrics;
+use super::observer::SharedObserver;
+use crate::data::{Batches, MnistSplit, Order};
+use crate::error::Result;
+use crate::model::Mlp;
+
+/// The training batches of `config` over `train`: its batch size, `--train-limit` and order.
+pub fn training_batches(config: &TrainingConfig, train: &MnistSplit, device: &Device) -> Batches {
+    let order = if config.shuffle {
+        Order::Shuffled(config.seed)
+    } else {
+        Order::File
+    };
+    Batches::new(train, config.batch_size, config.train_limit, order, device)
+}
+
+/// Trains `model` (on the plain `device`) from epoch `done.len() + 1` to `config.epochs` with
+/// `config.engine`, telling `observer` every step and epoch. Divergence is an
+/// [`crate::Error::Diverged`]; an interruption is a [`Fit`] with `interrupted` set.
+#[allow(clippy::too_many_arguments)]
+pub fn fit(
+    config: &TrainingConfig,
+    model: Mlp,
+    train: &Batches,
+    test: &MnistSplit,
+    device: &Device,
+    checkpoints: &Checkpoints,
+    done: Vec<EpochMetrics>,
+    observer: SharedObserver,
+) -> Result<Fit> {
+    match config.engine {
+        Engine::Learner => learner::fit(
+            config,
+            model,
+            train,
+            test,
+            device,
+            checkpoints,
+            done,
+            observer,
+        ),
+        Engine::Manual => manual::fit(config, model, train, test, device, done, observer),
+    }
+}
+
+/// The model saved at `epoch` in `checkpoints` by `config.engine` (Burn's `Learner` records
+/// its training wrapper, the manual engine the model itself).
+pub fn load_checkpoint(
+    config: &TrainingConfig,
+    checkpoints: &Checkpoints,
+    epoch: usize,
+    device: &Device,
+) -> Result<Mlp> {
+    let path = checkpoints.model_path(epoch);
+    match config.engine {
+        Engine::Learner => learner::load_checkpoint(&config.model, &path, device),
+        Engine::Manual => crate::model::load_record(&config.model, &path, device),
+    }
+}

@@ -1,0 +1,10 @@
+//! Burn's `Learner` as an engine: the model wrapper it trains, the renderer that reports its
+//! progress as run events, and the lab's stopping rule.
+
+mod events;
+mod fit;
+mod step;
+mod stop;
+
+pub use fit::{fit, load_checkpoint};
+pub use step::GuardedMlp;

@@ -1,0 +1,170 @@
+//! One interface through which every training run reports as it goes, whichever engine runs
+//! it: the terminal printer and the checkpoint writer implement it, and so can a test, a web
+//! page or a notebook.
+//!
+//! Events of a run, in order: [`RunObserver::started`]; per epoch, [`RunObserver::progress`]
+//! after each training batch (and each test batch), then [`RunObserver::epoch_done`]; at the
+//! end exactly one of [`RunObserver::finished`], [`RunObserver::diverged`] or
+//! [`RunObserver::interrupted`]. Progress events carry host counters only: nothing is read
+//! back from the device for them.
+
+use std::sync::{Arc, Mutex};
+
+use super::config::TrainingConfig;
+use super::divergence::Divergence;
+use super::metrics::EpochMetrics;
+use crate::error::Result;
+use crate::model::Mlp;
+
+/// What a run is about to do.
+#[derive(Debug, Clone)]
+pub struct RunStart {
+    /// The run's settings.
+    pub config: TrainingConfig,
+    /// The first epoch this run trains (after the checkpoint's, when resuming).
+    pub first_epoch: usize,
+    /// Epochs already completed before this run (from the checkpoint when resuming).
+    pub done: Vec<EpochMetrics>,
+    /// Training images per epoch (after `--train-limit`).
+    pub train_images: usize,
+    /// Test images evaluated after each epoch.
+    pub test_images: usize,
+    /// SGD steps per epoch.
+    pub steps_per_epoch: usize,
+}
+
+/// The two passes of an epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The SGD steps over the training images.
+    Train,
+    /// The evaluation of the test images after the steps.
+    Test,
+}
+
+/// Where a pass of an epoch stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// Training steps or test evaluation.
+    pub pass: Pass,
+    /// Batches done in this pass (0 when it starts).
+    pub batches: usize,
+    /// Images done in this pass.
+    pub images: usize,
+    /// Images in the whole pass.
+    pub total: usize,
+}
+
+/// Receives the events of a training run. Every method has a default that does nothing.
+pub trait RunObserver {
+    /// The run starts (after its settings were checked and its initial weights made).
+    fn started(&mut self, _start: &RunStart) -> Result<()> {
+        Ok(())
+    }
+
+    /// A pass of an epoch started (`batches` = 0) or a batch of it is done.
+    fn progress(&mut self, _progress: &Progress) {}
+
+    /// An epoch is complete. `model` is the model after it where the engine holds one
+    /// between epochs (the manual engine); Burn's `Learner` checkpoints its own.
+    /// An error stops the run.
+    fn epoch_done(&mut self, _metrics: &EpochMetrics, _model: Option<&Mlp>) -> Result<()> {
+        Ok(())
+    }
+
+    /// The loss or a gradient stopped being finite; the run stops without saving a model.
+    fn diverged(&mut self, _divergence: &Divergence) {}
+
+    /// A stop was requested (signal or [`crate::train::interrupt::request_stop`]); `epochs`
+    /// holds those completed.
+    fn interrupted(&mut self, _epochs: &[EpochMetrics]) {}
+
+    /// The run completed and its artifacts are written.
+    fn finished(&mut self, _epochs: &[EpochMetrics]) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// An observer shared with the engine (Burn's `Learner` reports from its own thread).
+pub type SharedObserver = Arc<Mutex<dyn RunObserver + Send>>;
+
+/// Wraps `observer` for sharing with an engine.
+pub fn shared(observer: impl RunObserver + Send + 'static) -> SharedObserver {
+    Arc::new(Mutex::new(observer))
+}
+
+/// Calls `event` on the observer behind `shared` (a poisoned lock still delivers: an observer
+/// that panicked once does not silence the run).
+pub fn notify<T>(shared: &SharedObserver, event: impl FnOnce(&mut dyn RunObserver) -> T) -> T {
+    let mut observer = shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    event(&mut *observer)
+}
+
+/// An observer that ignores every event.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl RunObserver for Silent {}
+
+/// Several observers, each told every event in turn; the first error is returned.
+#[derive(Default)]
+pub struct Fanout {
+    observers: Vec<SharedObserver>,
+}
+
+impl Fanout {
+    /// Observers told in the order given.
+    pub fn new(observers: Vec<SharedObserver>) -> Self {
+        Self { observers }
+    }
+
+    fn each(&self, mut event: impl FnMut(&mut dyn RunObserver) -> Result<()>) -> Result<()> {
+        let mut outcome = Ok(());
+        for observer in &self.observers {
+            let result = notify(observer, &mut event);
+            if outcome.is_ok() {
+                outcome = result;
+            }
+        }
+        outcome
+    }
+}
+
+impl RunObserver for Fanout {
+    fn started(&mut self, start: &RunStart) -> Result<()> {
+        self.each(|o| o.started(start))
+    }
+
+    fn progress(&mut self, progress: &Progress) {
+        let _ = self.each(|o| {
+            o.progress(progress);
+            Ok(())
+        });
+    }
+
+    fn epoch_done(&mut self, metrics: &EpochMetrics, model: Option<&Mlp>) -> Result<()> {
+        self.each(|o| o.epoch_done(metrics, model))
+    }
+
+    fn diverged(&mut self, divergence: &Divergence) {
+        let _ = self.each(|o| {
+            o.diverged(divergence);
+            Ok(())
+        });
+    }
+
+    fn interrupted(&mut self, epochs: &[EpochMetrics]) {
+        let _ = self.each(|o| {
+            o.interrupted(epochs);
+            Ok(())
+        });
+    }
+
+    fn finished(&mut self, epochs: &[EpochMetrics]) -> Result<()> {
+        self.each(|o| o.finished(epochs))
+    }
+}
