@@ -98,10 +98,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         describe(&config.model),
         flag_name(config.engine),
         args.run.describe_device(&device),
-        config
-            .train_limit
-            .unwrap_or(data.train.len())
-            .min(data.train.len()),
+        data.train.len_within(config.train_limit),
         data.test.len(),
         data_dir.display()
     );

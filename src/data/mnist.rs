@@ -150,6 +150,11 @@ impl MnistSplit {
         self.labels.is_empty()
     }
 
+    /// Examples within `limit` (`--train-limit`): the first `limit`, or all when `None`.
+    pub fn len_within(&self, limit: Option<usize>) -> usize {
+        limit.map_or(self.len(), |limit| limit.min(self.len()))
+    }
+
     /// The first `count` examples (all of them if there are fewer).
     pub fn take(&self, count: usize) -> Self {
         let count = count.min(self.len());

@@ -74,7 +74,7 @@ impl StudyConfig {
         if self.train_limit == Some(0) {
             return Err(Error::Config("--train-limit: must be at least 1".into()));
         }
-        let images = self.train_limit.unwrap_or(train.len()).min(train.len());
+        let images = train.len_within(self.train_limit);
         if self.probe_batches * self.batch_size > images {
             return Err(Error::Config(format!(
                 "--probe-batches: {} batches of {} need {} training images, only {images} in use",
