@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::export::import_lab_weights;
 use crate::plot::draw_curves;
 use crate::train::{
-    CheckpointWriter, Checkpoints, Divergence, EpochMetrics, Fanout, ResumePoint, RunStart,
+    CheckpointWriter, Checkpoints, Divergence, EpochMetrics, Fanout, Job, ResumePoint, RunStart,
     SharedObserver, TrainingConfig, fit, load_checkpoint, notify, shared, training_batches,
 };
 
@@ -116,16 +116,15 @@ fn run(
 
     let resumed_epochs = done.len();
     let started = Instant::now();
-    let fitted = fit(
+    let job = Job {
         config,
-        model,
-        &train,
-        &data.test,
+        train: &train,
+        test: &data.test,
         device,
-        &checkpoints,
-        done,
-        observers.clone(),
-    );
+        checkpoints: &checkpoints,
+        observer: observers.clone(),
+    };
+    let fitted = fit(&job, model, done);
     let fit = match fitted {
         Ok(fit) => fit,
         Err(error) => {

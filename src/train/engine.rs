@@ -6,11 +6,10 @@ use burn::prelude::*;
 
 use super::checkpoint::Checkpoints;
 use super::config::{Engine, TrainingConfig};
-use super::fit::Fit;
+use super::fit::{Fit, Job};
 use super::learner;
-use super::manual;
+use super::manual_engine;
 use super::metrics::EpochMetrics;
-use super::observer::SharedObserver;
 use crate::data::{Batches, MnistSplit, Order};
 use crate::error::Result;
 use crate::model::Mlp;
@@ -25,32 +24,13 @@ pub fn training_batches(config: &TrainingConfig, train: &MnistSplit, device: &De
     Batches::new(train, config.batch_size, config.train_limit, order, device)
 }
 
-/// Trains `model` (on the plain `device`) from epoch `done.len() + 1` to `config.epochs` with
-/// `config.engine`, telling `observer` every step and epoch. Divergence is an
+/// Trains `model` (on the plain device) from epoch `done.len() + 1` to `config.epochs` with
+/// `config.engine`, telling the job's observer every batch and epoch. Divergence is an
 /// [`crate::Error::Diverged`]; an interruption is a [`Fit`] with `interrupted` set.
-#[allow(clippy::too_many_arguments)]
-pub fn fit(
-    config: &TrainingConfig,
-    model: Mlp,
-    train: &Batches,
-    test: &MnistSplit,
-    device: &Device,
-    checkpoints: &Checkpoints,
-    done: Vec<EpochMetrics>,
-    observer: SharedObserver,
-) -> Result<Fit> {
-    match config.engine {
-        Engine::Learner => learner::fit(
-            config,
-            model,
-            train,
-            test,
-            device,
-            checkpoints,
-            done,
-            observer,
-        ),
-        Engine::Manual => manual::fit(config, model, train, test, device, done, observer),
+pub fn fit(job: &Job<'_>, model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
+    match job.config.engine {
+        Engine::Learner => learner::fit(job, model, done),
+        Engine::Manual => manual_engine::fit(job, model, done),
     }
 }
 

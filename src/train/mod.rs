@@ -9,7 +9,7 @@ pub mod engine;
 pub mod fit;
 pub mod interrupt;
 pub mod learner;
-pub mod manual;
+pub mod manual_engine;
 pub mod manual_step;
 pub mod metrics;
 pub mod observer;
@@ -20,7 +20,7 @@ pub use checkpoint::{CheckpointWriter, Checkpoints, ResumePoint};
 pub use config::{Engine, TrainingConfig, check_sgd};
 pub use divergence::{Divergence, DivergenceGuard, non_finite};
 pub use engine::{fit, load_checkpoint, training_batches};
-pub use fit::Fit;
+pub use fit::{Fit, Job};
 pub use manual_step::train_step;
 pub use metrics::EpochMetrics;
 pub use observer::{

@@ -16,31 +16,20 @@ use burn::train::{Interrupter, Learner, SupervisedTraining};
 use super::events::{EpochLog, LearnerEvents, ObserverError};
 use super::step::GuardedMlp;
 use super::stop::StopAboveAccuracy;
-use crate::data::{Batches, MnistSplit};
+use crate::data::Batches;
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
 use crate::model::{Mlp, MlpConfig, load_into};
-use crate::train::checkpoint::{Checkpoints, KEEP};
-use crate::train::config::TrainingConfig;
+use crate::train::checkpoint::KEEP;
 use crate::train::divergence::DivergenceGuard;
-use crate::train::fit::Fit;
+use crate::train::fit::{Fit, Job};
 use crate::train::metrics::EpochMetrics;
-use crate::train::observer::SharedObserver;
 
 /// Trains `model` (on a plain device; the Learner moves it to its autodiff twin) from epoch
 /// `done.len() + 1`, after the epochs `done` (restored from `checkpoints` when not empty).
-#[allow(clippy::too_many_arguments)]
-pub fn fit(
-    config: &TrainingConfig,
-    model: Mlp,
-    train: &Batches,
-    test: &MnistSplit,
-    device: &Device,
-    checkpoints: &Checkpoints,
-    done: Vec<EpochMetrics>,
-    observer: SharedObserver,
-) -> Result<Fit> {
-    let test_loader = Batches::in_order(test, EVAL_BATCH_SIZE, device).loader();
+pub fn fit(job: &Job<'_>, model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
+    let (config, train) = (job.config, job.train);
+    let test_loader = Batches::in_order(job.test, EVAL_BATCH_SIZE, job.device).loader();
     let resume_from = done.last().map(|e| e.epoch);
     let log: EpochLog = Arc::new(Mutex::new(done));
     let observer_error: ObserverError = Arc::new(Mutex::new(None));
@@ -52,11 +41,11 @@ pub fn fit(
     );
     let events = LearnerEvents::new(
         Arc::clone(&log),
-        observer,
+        job.observer.clone(),
         Arc::clone(&observer_error),
         interrupter.clone(),
     );
-    let dir = checkpoints.dir();
+    let dir = job.checkpoints.dir();
     // Nothing but our own files goes to the artifact directory: no experiment log, no metric
     // files; checkpoints go to its checkpoint/ folder.
     let mut training = SupervisedTraining::new(dir, train.loader(), test_loader)

@@ -4,32 +4,22 @@
 
 use std::time::Instant;
 
-use burn::prelude::*;
-
-use super::config::TrainingConfig;
 use super::divergence::Divergence;
-use super::fit::Fit;
+use super::fit::{Fit, Job};
 use super::interrupt::stop_requested;
 use super::manual_step::train_step;
 use super::metrics::EpochMetrics;
-use super::observer::{Pass, Progress, SharedObserver, notify};
-use crate::data::{Batches, MnistSplit};
+use super::observer::{Pass, Progress, notify};
+use crate::data::Batches;
 use crate::error::Result;
 use crate::evaluate::{EVAL_BATCH_SIZE, Tally, evaluate_batches};
 use crate::model::Mlp;
 
-/// Trains `model` on `device` from epoch `done.len() + 1`, after the epochs `done`, giving
+/// Trains `model` on the job's device from epoch `done.len() + 1`, after the epochs `done`, giving
 /// `observer` the model after each epoch (for its checkpoint).
-pub(super) fn fit(
-    config: &TrainingConfig,
-    mut model: Mlp,
-    train: &Batches,
-    test: &MnistSplit,
-    device: &Device,
-    done: Vec<EpochMetrics>,
-    observer: SharedObserver,
-) -> Result<Fit> {
-    let test = Batches::in_order(test, EVAL_BATCH_SIZE, device);
+pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
+    let (config, train, observer) = (job.config, job.train, &job.observer);
+    let test = Batches::in_order(job.test, EVAL_BATCH_SIZE, job.device);
     let first = done.last().map_or(1, |e| e.epoch + 1);
     let mut epochs = done;
     let progress = |epoch, pass, batches, images, total| {
@@ -40,7 +30,7 @@ pub(super) fn fit(
             images,
             total,
         };
-        notify(&observer, |o| o.progress(&report));
+        notify(observer, |o| o.progress(&report));
     };
     for epoch in first..=config.epochs {
         let started = Instant::now();
@@ -85,7 +75,7 @@ pub(super) fn fit(
             seconds: started.elapsed().as_secs_f64(),
         };
         epochs.push(metrics);
-        notify(&observer, |o| o.epoch_done(&metrics, Some(&model)))?;
+        notify(observer, |o| o.epoch_done(&metrics, Some(&model)))?;
         if train_accuracy > config.stop_above {
             break;
         }
