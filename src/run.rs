@@ -106,7 +106,6 @@ fn run(
     let train = training_batches(config, &data.train, device);
     let start = RunStart {
         config: config.clone(),
-        first_epoch: done.last().map_or(1, |e| e.epoch + 1),
         done: done.clone(),
         train_images: train.images(),
         test_images: data.test.len(),
@@ -124,26 +123,11 @@ fn run(
         checkpoints: &checkpoints,
         observer: observers.clone(),
     };
-    let fitted = fit(&job, model, done);
-    let fit = match fitted {
-        Ok(fit) => fit,
-        Err(error) => {
-            if let Error::Diverged {
-                epoch,
-                step,
-                detail,
-            } = &error
-            {
-                let divergence = Divergence {
-                    epoch: *epoch,
-                    step: *step,
-                    detail: detail.clone(),
-                };
-                notify(&observers, |o| o.diverged(&divergence));
-            }
-            return Err(error);
+    let fit = fit(&job, model, done).inspect_err(|error| {
+        if let Some(divergence) = Divergence::of(error) {
+            notify(&observers, |o| o.diverged(&divergence));
         }
-    };
+    })?;
     let seconds = started.elapsed().as_secs_f64();
     if fit.interrupted {
         notify(&observers, |o| o.interrupted(&fit.epochs));

@@ -41,7 +41,7 @@ struct Recorder(Arc<Mutex<Record>>);
 impl RunObserver for Recorder {
     fn started(&mut self, start: &RunStart) -> backprop::Result<()> {
         self.0.lock().unwrap().events.push(Event::Started {
-            first_epoch: start.first_epoch,
+            first_epoch: start.first_epoch(),
             train_images: start.train_images,
             test_images: start.test_images,
             steps_per_epoch: start.steps_per_epoch,

@@ -10,6 +10,7 @@ use crate::backend::Backend;
 use crate::data::{Mnist, default_data_dir};
 use crate::error::Result;
 use crate::model::{Activation, Head, MlpConfig, WeightInit};
+use crate::train::TrainingConfig;
 
 /// The network's architecture and initialisation.
 #[derive(Debug, Clone, Args)]
@@ -114,6 +115,11 @@ impl RunArgs {
     }
 }
 
+/// The lab's run: the defaults of the training flags come from here.
+pub fn lab() -> TrainingConfig {
+    TrainingConfig::new(MlpConfig::new())
+}
+
 /// The flag spelling of a value enum (e.g. `softmax-ce`).
 pub fn flag_name(value: impl clap::ValueEnum) -> String {
     value
@@ -135,4 +141,41 @@ pub fn describe(model: &MlpConfig) -> String {
         flag_name(model.activation),
         flag_name(model.head)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Probe {
+        #[command(flatten)]
+        model: ModelArgs,
+    }
+
+    /// `--activation` and `--head` have no clap default (gradcheck reads their absence as
+    /// "all"), so their help states the default in words: it must be the configuration's.
+    #[test]
+    fn the_help_of_activation_and_head_names_the_config_defaults() {
+        let command = Probe::command();
+        let defaults = MlpConfig::new();
+        for (flag, value) in [
+            ("activation", flag_name(defaults.activation)),
+            ("head", flag_name(defaults.head)),
+        ] {
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_id() == flag)
+                .unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            assert!(
+                help.contains(&format!("[default: {value};")),
+                "{flag}: {help}"
+            );
+        }
+        let parsed = Probe::try_parse_from(["probe"]).unwrap().model.config();
+        assert_eq!(parsed.to_string(), defaults.to_string());
+    }
 }

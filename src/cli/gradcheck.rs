@@ -4,7 +4,7 @@
 use burn::tensor::FloatDType;
 use clap::Args;
 
-use super::args::{ModelArgs, RunArgs, describe};
+use super::args::{ModelArgs, RunArgs, describe, lab};
 use crate::backend::Backend;
 use crate::data::MnistBatch;
 use crate::error::{Error, Result};
@@ -22,7 +22,7 @@ pub struct GradcheckArgs {
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
     /// Seed of the random initial weights and of the entries picked for finite differences.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = lab().seed)]
     seed: u64,
     /// Entries per parameter checked by finite differences (0: none).
     #[arg(long, default_value_t = 8)]

@@ -2,9 +2,8 @@
 
 use clap::Args;
 
-use super::args::{ArtifactArgs, ModelArgs, RunArgs, describe, flag_name};
+use super::args::{ArtifactArgs, ModelArgs, RunArgs, describe, flag_name, lab};
 use crate::error::Result;
-use crate::model::MlpConfig;
 use crate::run::{resume, train};
 use crate::train::{Checkpoints, Engine, TerminalPrinter, TrainingConfig, interrupt, shared};
 
@@ -53,11 +52,6 @@ pub struct TrainArgs {
     /// How gradients are computed and applied.
     #[arg(long, value_enum, default_value_t = lab().engine)]
     engine: Engine,
-}
-
-/// The lab's run: the defaults of every training flag come from here.
-fn lab() -> TrainingConfig {
-    TrainingConfig::new(MlpConfig::new())
 }
 
 impl TrainArgs {

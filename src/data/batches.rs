@@ -74,11 +74,6 @@ impl Batches {
         Self::new(split, batch_size, None, Order::File, device)
     }
 
-    /// The examples walked (after the limit).
-    pub fn split(&self) -> &MnistSplit {
-        &self.split
-    }
-
     /// Examples per pass.
     pub fn images(&self) -> usize {
         self.split.len()

@@ -4,7 +4,7 @@ use super::setting::InitChoice;
 use crate::data::MnistSplit;
 use crate::error::{Error, Result};
 use crate::model::{Activation, Head, MlpConfig};
-use crate::train::check_sgd;
+use crate::train::{TrainingConfig, check_sgd};
 
 /// What to study.
 #[derive(Debug, Clone)]
@@ -38,19 +38,22 @@ pub struct StudyConfig {
 }
 
 impl Default for StudyConfig {
+    /// 8 hidden layers of 64 units, every activation × [`InitChoice::defaults`], and the lab's
+    /// head, batch size, η and seed ([`TrainingConfig`]'s defaults).
     fn default() -> Self {
+        let lab = TrainingConfig::new(MlpConfig::new());
         Self {
             depth: 8,
             width: 64,
             activations: vec![Activation::Sigmoid, Activation::Tanh, Activation::Relu],
             inits: InitChoice::defaults(),
-            head: Head::SoftmaxCe,
-            batch_size: 128,
-            lr: 0.05,
+            head: lab.model.head,
+            batch_size: lab.batch_size,
+            lr: lab.lr,
             probe_batches: 4,
             steps: 100,
             epochs: 1,
-            seed: 42,
+            seed: lab.seed,
             train_limit: None,
             clip_grad_norm: None,
         }

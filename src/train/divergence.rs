@@ -20,6 +20,24 @@ pub struct Divergence {
     pub detail: String,
 }
 
+impl Divergence {
+    /// The divergence an [`Error::Diverged`](crate::error::Error::Diverged) reports, if it is one.
+    pub fn of(error: &crate::error::Error) -> Option<Self> {
+        match error {
+            crate::error::Error::Diverged {
+                epoch,
+                step,
+                detail,
+            } => Some(Self {
+                epoch: *epoch,
+                step: *step,
+                detail: detail.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 impl From<Divergence> for crate::error::Error {
     fn from(d: Divergence) -> Self {
         crate::error::Error::Diverged {

@@ -21,8 +21,6 @@ use crate::model::Mlp;
 pub struct RunStart {
     /// The run's settings.
     pub config: TrainingConfig,
-    /// The first epoch this run trains (after the checkpoint's, when resuming).
-    pub first_epoch: usize,
     /// Epochs already completed before this run (from the checkpoint when resuming).
     pub done: Vec<EpochMetrics>,
     /// Training images per epoch (after `--train-limit`).
@@ -31,6 +29,13 @@ pub struct RunStart {
     pub test_images: usize,
     /// SGD steps per epoch.
     pub steps_per_epoch: usize,
+}
+
+impl RunStart {
+    /// The first epoch this run trains (after the checkpoint's, when resuming).
+    pub fn first_epoch(&self) -> usize {
+        self.done.last().map_or(1, |e| e.epoch + 1)
+    }
 }
 
 /// The two passes of an epoch.
