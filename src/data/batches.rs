@@ -22,7 +22,7 @@ pub enum Order {
 }
 
 /// A shuffling data loader as built (for Burn's `Learner`, which moves it to its own device)
-/// and the same loader on the device of the manual engine.
+/// and one from the same seed on the device of the manual engine.
 type Shuffled = (Loader, Loader);
 type Loader = Arc<dyn DataLoader<MnistBatch>>;
 
@@ -53,12 +53,15 @@ impl Batches {
         let shuffled = match order {
             Order::File => None,
             Order::Shuffled(seed) => {
-                let loader = DataLoaderBuilder::new(MnistBatcher)
-                    .batch_size(batch_size)
-                    .shuffle(seed)
-                    .build(MnistDataset::new(split.clone()));
-                let on_device = loader.to_device(device);
-                Some((loader, on_device))
+                // Two loaders from the same seed: moving one to a device draws from its
+                // generator, which would change the order the other one gives.
+                let build = || {
+                    DataLoaderBuilder::new(MnistBatcher)
+                        .batch_size(batch_size)
+                        .shuffle(seed)
+                        .build(MnistDataset::new(split.clone()))
+                };
+                Some((build(), build().to_device(device)))
             }
         };
         Self {
