@@ -87,10 +87,7 @@ fn run(
         None => {
             let model = match &config.init_from {
                 Some(file) => import_lab_weights(&config.model, Path::new(file), device)?,
-                None => {
-                    device.seed(config.seed);
-                    config.model.init(device)
-                }
+                None => config.model.init_seeded(device, config.seed),
             };
             // config.json and model.bpk are written together once training succeeds, so a run
             // that fails or is killed leaves the previous pair loadable.

@@ -71,9 +71,7 @@ pub fn run(args: GradcheckArgs) -> Result<()> {
     for (activation, head) in args.model.combinations() {
         let config = args.model.config_with(activation, head);
         data.train.check_pixels(config.inputs)?;
-        let autodiff = device.clone().autodiff();
-        autodiff.seed(args.seed);
-        let model = config.init(&autodiff);
+        let model = config.init_seeded(&device.clone().autodiff(), args.seed);
         let table = check(
             &model,
             batch.images.clone(),

@@ -4,6 +4,8 @@
 //! (softmax or sigmoid) turns logits into the probabilities Ŷ. Weights are stored in Burn's
 //! layout, `weight [d_input, d_output]` (the lab's `W` transposed), `bias [d_output]`.
 
+use std::sync::Mutex;
+
 use burn::module::Param;
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
@@ -67,7 +69,25 @@ impl MlpConfig {
         widths
     }
 
-    /// Builds the model on `device`, drawing weights from the device's seeded generator.
+    /// Builds the model on `device` with weights drawn from `seed`: the same weights for the
+    /// same seed on the same backend, even while other threads build models. The device's
+    /// generator is shared by every thread and Burn draws a layer's weights on its first use,
+    /// so seeding and drawing happen together under one process-wide lock.
+    pub fn init_seeded(&self, device: &Device, seed: u64) -> Mlp {
+        static DRAWING: Mutex<()> = Mutex::new(());
+        let _drawing = DRAWING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        device.seed(seed);
+        let model = self.init(device);
+        for layer in model.layers() {
+            let _ = layer.weight.val(); // drawn here, not at first use
+        }
+        model
+    }
+
+    /// Builds the model on `device`, drawing weights from the device's generator when they are
+    /// first used ([`MlpConfig::init_seeded`] for repeatable weights).
     pub fn init(&self, device: &Device) -> Mlp {
         let initializer = self.init.initializer(self.init_std);
         let mut layers: Vec<Linear> = self

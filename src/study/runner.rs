@@ -58,8 +58,9 @@ fn run_setting(
     device: &Device,
 ) -> Result<SettingResult> {
     let started = Instant::now();
-    device.seed(config.seed);
-    let mut model = config.model(activation, init).init(device);
+    let mut model = config
+        .model(activation, init)
+        .init_seeded(device, config.seed);
     let at_init = layer_stats(&model, probes, config.lr);
     let agreement = agreement(&model, &probes[0]);
 
