@@ -53,7 +53,8 @@ impl ArtifactDir {
         self.root.join("curves.png")
     }
 
-    /// Creates the directory (and its parents) if needed.
+    /// Creates the directory (and its parents) if needed, and checks that each file a run
+    /// writes there is absent or a regular file, so that a run does not fail at its end.
     pub fn create(&self) -> Result<()> {
         if self.root.exists() && !self.root.is_dir() {
             return Err(Error::Artifact {
@@ -61,7 +62,21 @@ impl ArtifactDir {
                 reason: "exists and is not a directory; --artifact-dir needs a directory".into(),
             });
         }
-        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
+        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        for path in [
+            self.config_path(),
+            self.model_path(),
+            self.metrics_path(),
+            self.curves_path(),
+        ] {
+            if path.exists() && !path.is_file() {
+                return Err(Error::Artifact {
+                    path,
+                    reason: "exists and is not a regular file; a run writes this file".into(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Writes `config.json`.

@@ -12,7 +12,8 @@ use safetensors::SafeTensors;
 use safetensors::tensor::{Dtype, TensorView};
 
 use crate::error::{Error, Result};
-use crate::files::write_atomic;
+use crate::files::{read_regular, write_atomic};
+use crate::limits::MAX_WEIGHTS_FILE;
 use crate::model::{Mlp, MlpConfig, parameter_names};
 
 /// Writes the model's weights to `path` in the lab's layout.
@@ -52,7 +53,7 @@ pub fn export_lab_weights(model: &Mlp, path: &Path) -> Result<()> {
 /// Builds `config`'s model on `device` with the weights of the lab-layout file at `path`,
 /// checking that every `W_l` and `b_l` is there with the shape the config implies.
 pub fn import_lab_weights(config: &MlpConfig, path: &Path, device: &Device) -> Result<Mlp> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_regular(path, MAX_WEIGHTS_FILE).map_err(|e| Error::io(path, e))?;
     let file = SafeTensors::deserialize(&bytes).map_err(|e| Error::Artifact {
         path: path.to_path_buf(),
         reason: format!("not a safetensors file ({e})"),
@@ -116,17 +117,25 @@ fn read_tensor(
         )));
     }
     let data = view.data();
-    match view.dtype() {
-        Dtype::F32 => Ok(data
+    let values: Vec<f32> = match view.dtype() {
+        Dtype::F32 => data
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()),
-        Dtype::F64 => Ok(data
+            .collect(),
+        Dtype::F64 => data
             .chunks_exact(8)
             .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")) as f32)
-            .collect()),
-        other => Err(mismatch(format!(
-            "tensor '{name}' is {other:?}, expected float32 or float64"
+            .collect(),
+        other => {
+            return Err(mismatch(format!(
+                "tensor '{name}' is {other:?}, expected float32 or float64"
+            )));
+        }
+    };
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(values),
+        Some(index) => Err(mismatch(format!(
+            "tensor '{name}' holds a non-finite value at flat index {index} (as float32), expected finite weights"
         ))),
     }
 }

@@ -7,6 +7,7 @@ use burn::prelude::*;
 use image::imageops::FilterType;
 
 use crate::error::{Error, Result};
+use crate::limits::MAX_IMAGE_SIDE;
 use crate::model::Mlp;
 
 /// Shades from dark to light, for terminal art.
@@ -71,12 +72,30 @@ pub fn probability_bars(probabilities: &[f32], width: usize) -> String {
 /// resized to `side`×`side`, scaled to [0, 1]. MNIST digits are light on a dark background;
 /// `invert` turns a dark-on-light drawing into that convention.
 pub fn load_image(path: &Path, side: usize, invert: bool) -> Result<Vec<f32>> {
-    let image = image::ImageReader::open(path)
-        .map_err(|e| Error::io(path, e))?
-        .with_guessed_format()
-        .map_err(|e| Error::io(path, e))?
-        .decode()
-        .map_err(|e| Error::data(path, format!("not a readable PNG or JPEG image ({e})")))?;
+    let unreadable =
+        |e: image::ImageError| Error::data(path, format!("not a readable PNG or JPEG image ({e})"));
+    let open = || -> Result<image::ImageReader<std::io::BufReader<std::fs::File>>> {
+        image::ImageReader::open(path)
+            .map_err(|e| Error::io(path, e))?
+            .with_guessed_format()
+            .map_err(|e| Error::io(path, e))
+    };
+    // The header's size is checked before anything is allocated from it.
+    let (width, height) = open()?.into_dimensions().map_err(unreadable)?;
+    if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+        return Err(Error::data(
+            path,
+            format!(
+                "{width}×{height} pixels is over the limit of {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} for --image"
+            ),
+        ));
+    }
+    let mut reader = open()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    reader.limits(limits);
+    let image = reader.decode().map_err(unreadable)?;
     let grey = image
         .resize_exact(side as u32, side as u32, FilterType::Triangle)
         .to_luma8();

@@ -79,6 +79,9 @@ fn run(
     config.validate()?;
     check_input_size(config, data)?;
     let checkpoints = Checkpoints::new(artifacts.root());
+    // config.json and model.bpk are written together once training succeeds, so a run that
+    // fails or is killed leaves the previous pair loadable.
+    artifacts.create()?;
     let (model, done) = match resume {
         Some(point) => (
             load_checkpoint(config, &checkpoints, point.epoch, device)?,
@@ -89,9 +92,6 @@ fn run(
                 Some(file) => import_lab_weights(&config.model, Path::new(file), device)?,
                 None => config.model.init_seeded(device, config.seed),
             };
-            // config.json and model.bpk are written together once training succeeds, so a run
-            // that fails or is killed leaves the previous pair loadable.
-            artifacts.create()?;
             (model, Vec::new())
         }
     };

@@ -15,7 +15,8 @@ use crate::train::TrainingConfig;
 /// The network's architecture and initialisation.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
-    /// Hidden layer sizes, input side first (e.g. 132, or 256,128).
+    /// Hidden layer sizes, input side first (e.g. 132, or 256,128): at most 256 layers of
+    /// 16,384 units, and 100,000,000 parameters in all.
     #[arg(long, value_delimiter = ',', default_values_t = MlpConfig::new().hidden)]
     pub hidden: Vec<usize>,
     /// Activation of the hidden layers [default: tanh; gradcheck: all three].
@@ -29,7 +30,7 @@ pub struct ModelArgs {
     /// glorot U(±√(6/(n_prev+n_next))), he N(0, 2/n_prev). Biases start at 0.
     #[arg(long, value_enum, default_value_t = MlpConfig::new().init)]
     pub init: WeightInit,
-    /// σ of the normal initialisation.
+    /// σ of the normal initialisation (0 < σ ≤ 100).
     #[arg(long, default_value_t = MlpConfig::new().init_std)]
     pub init_std: f64,
 }

@@ -8,6 +8,7 @@ use super::args::ArtifactArgs;
 use crate::backend::Backend;
 use crate::error::Result;
 use crate::export::export_lab_weights;
+use crate::files::check_output_path;
 
 /// Flags of `export`.
 #[derive(Debug, Args)]
@@ -21,6 +22,7 @@ pub struct ExportArgs {
 
 /// Loads the model and writes its weights.
 pub fn run(args: ExportArgs) -> Result<()> {
+    check_output_path("--output", &args.output)?;
     let device = Backend::default_compiled().device()?;
     let (config, model) = args.input.artifacts().load_model(&device)?;
     export_lab_weights(&model, &args.output)?;

@@ -10,6 +10,8 @@ use crate::data::MnistBatch;
 use crate::error::{Error, Result};
 use crate::gradcheck::{Row, check};
 use crate::gradients::{F32_TOLERANCE, F64_TOLERANCE, FD_STEP, FD_TOLERANCE, Precision};
+use crate::limits::{MAX_FD_SAMPLES, thousands};
+use crate::train::check_batch;
 
 /// Flags of `gradcheck`.
 #[derive(Debug, Args)]
@@ -18,22 +20,19 @@ pub struct GradcheckArgs {
     model: ModelArgs,
     #[command(flatten)]
     run: RunArgs,
-    /// Examples in the batch (the first ones of the training set).
+    /// Examples in the batch (the first ones of the training set; 1 to 65,536).
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
     /// Seed of the random initial weights and of the entries picked for finite differences.
     #[arg(long, default_value_t = lab().seed)]
     seed: u64,
-    /// Entries per parameter checked by finite differences (0: none).
+    /// Entries per parameter checked by finite differences (0: none; at most 1,000).
     #[arg(long, default_value_t = 8)]
     samples: usize,
 }
 
 /// Prints the table for every activation × head asked for; fails if any row fails.
 pub fn run(args: GradcheckArgs) -> Result<()> {
-    if args.batch_size == 0 {
-        return Err(Error::Config("--batch-size: must be at least 1".into()));
-    }
     let mut device = args.run.backend.device()?;
     // f64 where the backend has it (wgpu does not): set before the first tensor exists.
     let precision = match args.run.backend {
@@ -43,8 +42,17 @@ pub fn run(args: GradcheckArgs) -> Result<()> {
             Err(_) => Precision::F32,
         },
     };
+    if args.samples > MAX_FD_SAMPLES {
+        return Err(Error::Config(format!(
+            "--samples: must be at most {}, got {}",
+            thousands(MAX_FD_SAMPLES),
+            args.samples
+        )));
+    }
     for (activation, head) in args.model.combinations() {
-        args.model.config_with(activation, head).validate()?;
+        let config = args.model.config_with(activation, head);
+        config.validate()?;
+        check_batch(args.batch_size, &config)?;
     }
     let data = args.run.load_data()?;
     if args.batch_size > data.train.len() {
@@ -104,7 +112,8 @@ fn tolerance_line(precision: Precision, samples: usize) -> String {
         (Precision::F64, n) if n > 0 => format!(
             "; finite differences (central, h = {FD_STEP:e}) on {n} entries per parameter, OK when ≤ {FD_TOLERANCE:e}"
         ),
-        _ => "; no finite differences (they need f64)".into(),
+        (Precision::F64, _) => "; no finite differences (--samples 0)".into(),
+        (Precision::F32, _) => "; no finite differences (they need f64)".into(),
     };
     format!("Tolerances: {autodiff}{fd}.")
 }

@@ -26,30 +26,37 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Train the MLP (no flags: the lab's experiment) and save it to the artifact directory.
-    #[command(allow_negative_numbers = true)]
+    #[command(allow_hyphen_values = true)]
     Train(train::TrainArgs),
     /// Check the hand-derived gradients against Burn's autodiff and finite differences
     /// (no flags: every activation × head).
-    #[command(allow_negative_numbers = true)]
+    #[command(allow_hyphen_values = true)]
     Gradcheck(gradcheck::GradcheckArgs),
     /// Report test loss, accuracy, per-class accuracy and the confusion matrix of a saved model.
+    #[command(allow_hyphen_values = true)]
     Eval(eval::EvalArgs),
     /// Show one test digit (or your own picture) with the saved model's prediction.
+    #[command(allow_hyphen_values = true)]
     Predict(predict::PredictArgs),
     /// Measure vanishing and exploding gradients in deep MLPs: per-layer gradient norms for
     /// every activation × initialisation, and whether each network trains.
-    #[command(allow_negative_numbers = true)]
+    #[command(allow_hyphen_values = true)]
     Study(study::StudyArgs),
     /// Redraw curves.png from a run's metrics.csv.
+    #[command(allow_hyphen_values = true)]
     Plot(plot::PlotArgs),
     /// Write the saved model's weights as safetensors in the lab's layout (for NumPy).
+    #[command(allow_hyphen_values = true)]
     Export(export::ExportArgs),
 }
 
 /// Parses the command line, runs the subcommand, and maps errors to exit codes:
 /// 2 for bad flags or input files, 1 for failures at run time.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     let outcome = crate::backend::on_compute_pool(|| match cli.command {
         Command::Train(args) => train::run(args),
         Command::Gradcheck(args) => gradcheck::run(args),
@@ -63,6 +70,40 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(&error),
     }
+}
+
+/// Help and version go to stdout as clap prints them; a usage error becomes one line on
+/// stderr (clap's first line, with the accepted values when clap lists them), exit 2.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    eprintln!("{}", one_line_usage_error(&error));
+    ExitCode::from(2)
+}
+
+/// clap's message reduced to one line: its lines up to the usage, joined, e.g.
+/// `error: invalid value 'x' for '--head <HEAD>' [possible values: softmax-ce, sigmoid-bce]`.
+fn one_line_usage_error(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let parts: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut line = parts.join(" ");
+    if !line.starts_with("error:") {
+        line = format!("error: {line}");
+    }
+    line.push_str(" (see --help)");
+    line
 }
 
 fn report(error: &Error) -> ExitCode {

@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::args::{ArtifactArgs, RunArgs, describe};
 use crate::error::{Error, Result};
+use crate::files::check_output_path;
 use crate::plot::draw_digit;
 use crate::predict::{argmax, load_image, probabilities, probability_bars, terminal_art};
 use crate::rng::SplitMix64;
@@ -24,7 +25,8 @@ pub struct PredictArgs {
     /// Seed of the random pick when --index is not given.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Classify this picture instead (PNG or JPEG, any size; resized to 28×28, turned grey).
+    /// Classify this picture instead (PNG or JPEG, up to 8,192×8,192 pixels; resized to
+    /// 28×28, turned grey).
     /// MNIST digits are light strokes on a dark background: use --invert for dark-on-light.
     #[arg(long)]
     image: Option<PathBuf>,
@@ -38,6 +40,9 @@ pub struct PredictArgs {
 
 /// Predicts one image and shows it.
 pub fn run(args: PredictArgs) -> Result<()> {
+    if let Some(path) = &args.png {
+        check_output_path("--png", path)?;
+    }
     let device = args.run.backend.device()?;
     let (config, model) = args.input.artifacts().load_model(&device)?;
     let side = (config.model.inputs as f64).sqrt() as usize;

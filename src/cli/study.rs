@@ -17,10 +17,10 @@ pub struct StudyArgs {
     run: RunArgs,
     #[command(flatten)]
     output: ArtifactArgs,
-    /// Hidden layers of every network.
+    /// Hidden layers of every network (1 to 256).
     #[arg(long, default_value_t = StudyConfig::default().depth)]
     depth: usize,
-    /// Units per hidden layer.
+    /// Units per hidden layer (1 to 16,384; at most 100,000,000 parameters in all).
     #[arg(long, default_value_t = StudyConfig::default().width)]
     width: usize,
     /// Hidden activations to compare.
@@ -31,7 +31,7 @@ pub struct StudyArgs {
         default_values_t = StudyConfig::default().activations
     )]
     activations: Vec<Activation>,
-    /// Initialisations to compare: normal:<σ>, xavier (the lab's U(±√(1/n_prev))), glorot, he.
+    /// Initialisations to compare: normal:<σ> (0 < σ ≤ 100), xavier (the lab's U(±√(1/n_prev))), glorot, he.
     #[arg(
         long,
         value_delimiter = ',',
@@ -41,7 +41,7 @@ pub struct StudyArgs {
     /// Output head.
     #[arg(long, value_enum, default_value_t = StudyConfig::default().head)]
     head: Head,
-    /// Examples per SGD step and per probe batch.
+    /// Examples per SGD step and per probe batch (1 to 65,536).
     #[arg(long, default_value_t = StudyConfig::default().batch_size)]
     batch_size: usize,
     /// SGD learning rate η.
@@ -53,7 +53,7 @@ pub struct StudyArgs {
     /// SGD steps before the second measurement.
     #[arg(long, default_value_t = StudyConfig::default().steps)]
     steps: usize,
-    /// Epochs of each short training run.
+    /// Epochs of each short training run (1 to 100,000).
     #[arg(long, default_value_t = StudyConfig::default().epochs)]
     epochs: usize,
     /// Seed of every initialisation.
@@ -108,6 +108,8 @@ pub fn run(args: StudyArgs) -> Result<()> {
     data.train.check_pixels(network.inputs)?;
     data.test.check_pixels(network.inputs)?;
     config.validate(&data.train)?;
+    let artifacts = args.output.artifacts();
+    artifacts.create()?;
     let settings = config.activations.len() * config.inits.len();
     println!(
         "Studying {settings} settings: {}-{}×{}-{} MLPs ({}), {} epoch(s) of SGD (η {}, batch {}{}) each, on {}",
@@ -132,8 +134,6 @@ pub fn run(args: StudyArgs) -> Result<()> {
 
     let tables = study::print_tables(&results, &config);
     println!("\n{tables}");
-    let artifacts = args.output.artifacts();
-    artifacts.create()?;
     let root = artifacts.root();
     write_atomic(&root.join("study.txt"), tables.as_bytes())?;
     write_atomic(

@@ -16,10 +16,11 @@ pub struct TrainArgs {
     run: RunArgs,
     #[command(flatten)]
     output: ArtifactArgs,
-    /// Passes over the training set.
+    /// Passes over the training set (1 to 100,000).
     #[arg(long, default_value_t = lab().epochs)]
     epochs: usize,
-    /// Examples per SGD step.
+    /// Examples per SGD step (1 to 65,536, and at most 2^30 hidden activations per batch:
+    /// batch size × the sum of --hidden).
     #[arg(long, default_value_t = lab().batch_size)]
     batch_size: usize,
     /// SGD learning rate η (plain SGD: no momentum, no weight decay).

@@ -32,6 +32,12 @@ pub fn read_idx(path: &Path, expected_dims: usize) -> Result<IdxArray> {
     if metadata.is_dir() {
         return Err(Error::data(path, "is a directory, expected an IDX file"));
     }
+    if !metadata.is_file() {
+        return Err(Error::data(
+            path,
+            "is not a regular file, expected an IDX file",
+        ));
+    }
     let file = File::open(path).map_err(|e| open_error(path, e))?;
     let gzip = path.extension().is_some_and(|ext| ext == "gz");
     if gzip {

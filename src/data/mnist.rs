@@ -96,6 +96,12 @@ impl MnistSplit {
         let images = read_idx(&image_path, 3)?;
         let labels = read_idx(&label_path, 1)?;
         let (count, rows, cols) = (images.dims[0], images.dims[1], images.dims[2]);
+        if count == 0 {
+            return Err(Error::data(
+                &image_path,
+                "holds 0 images, expected at least 1",
+            ));
+        }
         if labels.dims[0] != count {
             return Err(Error::data(
                 &label_path,

@@ -12,6 +12,7 @@ use burn::prelude::*;
 
 use super::choices::{Activation, Head, WeightInit};
 use crate::error::Error;
+use crate::limits::{MAX_HIDDEN_LAYERS, MAX_INIT_STD, MAX_PARAMETERS, MAX_WIDTH, thousands};
 
 /// Architecture and initialisation of an [`Mlp`].
 #[derive(Config, Debug)]
@@ -52,13 +53,55 @@ impl MlpConfig {
                 "--hidden: layer sizes must be at least 1, got {size}"
             )));
         }
-        if !(self.init_std.is_finite() && self.init_std > 0.0) {
+        if let Some(size) = self.hidden.iter().find(|&&size| size > MAX_WIDTH) {
             return Err(Error::Config(format!(
-                "--init-std: must be a finite number > 0, got {}",
+                "--hidden: layer sizes must be at most {}, got {size}",
+                thousands(MAX_WIDTH)
+            )));
+        }
+        if self.hidden.len() > MAX_HIDDEN_LAYERS {
+            return Err(Error::Config(format!(
+                "--hidden: at most {MAX_HIDDEN_LAYERS} hidden layers, got {}",
+                self.hidden.len()
+            )));
+        }
+        if self.inputs > MAX_WIDTH * 4 || self.outputs > MAX_WIDTH {
+            return Err(Error::Config(format!(
+                "{} inputs and {} outputs: at most {} and {}",
+                self.inputs,
+                self.outputs,
+                thousands(MAX_WIDTH * 4),
+                thousands(MAX_WIDTH)
+            )));
+        }
+        if self.parameters() > MAX_PARAMETERS {
+            return Err(Error::Config(format!(
+                "--hidden: {} has {} parameters, at most {} are allowed",
+                self.widths()
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join("-"),
+                thousands(self.parameters()),
+                thousands(MAX_PARAMETERS)
+            )));
+        }
+        if !(self.init_std.is_finite() && self.init_std > 0.0 && self.init_std <= MAX_INIT_STD) {
+            return Err(Error::Config(format!(
+                "--init-std: must be a finite number in (0, {MAX_INIT_STD}], got {:?}",
                 self.init_std
             )));
         }
         Ok(())
+    }
+
+    /// Weights and biases of the network: Σ (n_in + 1) · n_out over its layers (103,510 for
+    /// the lab's 784-132-10). Only meaningful for widths within the limits (no overflow then).
+    pub fn parameters(&self) -> usize {
+        self.widths()
+            .windows(2)
+            .map(|pair| pair[0].saturating_add(1).saturating_mul(pair[1]))
+            .fold(0usize, usize::saturating_add)
     }
 
     /// Layer widths from input to output, e.g. `[784, 132, 10]`.

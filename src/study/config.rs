@@ -3,8 +3,11 @@
 use super::setting::InitChoice;
 use crate::data::MnistSplit;
 use crate::error::{Error, Result};
+use crate::limits::{
+    MAX_BATCH_SIZE, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH, thousands,
+};
 use crate::model::{Activation, Head, MlpConfig};
-use crate::train::{TrainingConfig, check_sgd};
+use crate::train::{TrainingConfig, check_batch, check_count, check_sgd};
 
 /// What to study.
 #[derive(Debug, Clone)]
@@ -63,27 +66,56 @@ impl Default for StudyConfig {
 impl StudyConfig {
     /// Checks every setting against the data; the error names the flag at fault.
     pub fn validate(&self, train: &MnistSplit) -> Result<()> {
-        let positive = [
-            ("--depth", self.depth),
-            ("--width", self.width),
-            ("--batch-size", self.batch_size),
-            ("--probe-batches", self.probe_batches),
-            ("--epochs", self.epochs),
-        ];
-        if let Some((flag, _)) = positive.iter().find(|(_, value)| *value == 0) {
+        if self.depth == 0 || self.width == 0 {
+            let flag = if self.depth == 0 {
+                "--depth"
+            } else {
+                "--width"
+            };
             return Err(Error::Config(format!("{flag}: must be at least 1")));
         }
+        if self.depth > MAX_HIDDEN_LAYERS || self.width > MAX_WIDTH {
+            return Err(Error::Config(format!(
+                "--depth, --width: at most {MAX_HIDDEN_LAYERS} layers of {} units, got {} of {}",
+                thousands(MAX_WIDTH),
+                self.depth,
+                self.width
+            )));
+        }
+        if self.activations.is_empty() || self.inits.is_empty() {
+            return Err(Error::Config(
+                "--activations, --inits: name at least one of each".into(),
+            ));
+        }
+        let model = self.model(self.activations[0], self.inits[0]);
+        if model.parameters() > MAX_PARAMETERS {
+            return Err(Error::Config(format!(
+                "--depth, --width: {} layers of {} units have {} parameters, at most {} are allowed",
+                self.depth,
+                self.width,
+                thousands(model.parameters()),
+                thousands(MAX_PARAMETERS)
+            )));
+        }
+        check_batch(self.batch_size, &model)?;
+        check_count("--probe-batches", self.probe_batches, MAX_BATCH_SIZE)?;
+        check_count("--epochs", self.epochs, MAX_EPOCHS)?;
         check_sgd(self.lr, self.clip_grad_norm)?;
         if self.train_limit == Some(0) {
             return Err(Error::Config("--train-limit: must be at least 1".into()));
         }
         let images = train.len_within(self.train_limit);
-        if self.probe_batches * self.batch_size > images {
+        if self.probe_batches.saturating_mul(self.batch_size) > images {
             return Err(Error::Config(format!(
-                "--probe-batches: {} batches of {} need {} training images, only {images} in use",
+                "--probe-batches, --batch-size: {} batches of {} need {} training images, only {images} {}",
                 self.probe_batches,
                 self.batch_size,
-                self.probe_batches * self.batch_size
+                self.probe_batches * self.batch_size,
+                if self.train_limit.is_some() {
+                    "within --train-limit"
+                } else {
+                    "in the training set"
+                }
             )));
         }
         Ok(())

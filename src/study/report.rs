@@ -68,7 +68,7 @@ fn norms_table(
 
 fn summary_table(results: &[SettingResult], config: &StudyConfig) -> String {
     let mut out = format!(
-        "Summary: W1/Wlast = ‖dW_1‖/‖dW_L‖; update = η‖dW‖/‖W‖ of W1 and W_L at init; accuracy after {} epoch(s); autodiff = max |manual − autodiff| / max |autodiff| (≤ {:.0e})\n",
+        "Summary: W1/Wlast = ‖dW_1‖/‖dW_L‖; update = η‖dW‖/‖W‖ of W1 and W_L at init; accuracy after {} epoch(s); autodiff = max |manual − autodiff| / max |autodiff| (≤ {:.0e}); — = undefined (0/0: no gradient left)\n",
         config.epochs, AGREEMENT_TOLERANCE
     );
     let _ = writeln!(
@@ -115,12 +115,22 @@ fn summary_table(results: &[SettingResult], config: &StudyConfig) -> String {
     out
 }
 
-/// `1.23e-5`-style, 8 characters at most for ordinary values.
+/// `1.23e-5`-style, 8 characters at most for ordinary values; `—` for a value that is not a
+/// number (a ratio 0/0 once every unit of a layer is dead, say).
 fn sci(value: f64) -> String {
     if value.is_finite() {
         format!("{value:.2e}")
     } else {
-        format!("{value}")
+        "—".into()
+    }
+}
+
+/// A CSV cell: the value in full, or empty when it is not finite.
+fn csv_number(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:e}")
+    } else {
+        String::new()
     }
 }
 
@@ -138,14 +148,14 @@ pub fn layers_csv(results: &[SettingResult]) -> String {
             for (l, stat) in stats.into_iter().flatten().enumerate() {
                 let _ = writeln!(
                     out,
-                    "{},{},{},{stage},{step},{},{:e},{:e},{:e}",
+                    "{},{},{},{stage},{step},{},{},{},{}",
                     result.activation.name(),
                     result.init.scheme_name(),
                     result.init.std_cell(),
                     l + 1,
-                    stat.grad_norm,
-                    stat.weight_norm,
-                    stat.update_ratio
+                    csv_number(stat.grad_norm),
+                    csv_number(stat.weight_norm),
+                    csv_number(stat.update_ratio)
                 );
             }
         }
@@ -160,29 +170,29 @@ pub fn summary_csv(results: &[SettingResult]) -> String {
     );
     let cell = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.4}"));
     for r in results {
-        let _ = writeln!(
-            out,
-            "{},{},{},{:e},{},{},{},{},{},{},{:e},{:.3}",
-            r.activation.name(),
-            r.init.scheme_name(),
-            r.init.std_cell(),
-            SettingResult::first_to_last(&r.at_init),
-            r.after.as_ref().map_or(String::new(), |s| format!(
-                "{:e}",
-                SettingResult::first_to_last(s)
-            )),
-            r.after_step,
-            cell(r.train_accuracy),
-            cell(r.test_accuracy),
-            r.diverged
-                .as_ref()
-                .map_or(String::new(), |d| d.epoch.to_string()),
-            r.diverged
-                .as_ref()
-                .map_or(String::new(), |d| d.step.to_string()),
-            r.agreement.max_relative,
-            r.seconds
-        );
+        let _ =
+            writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{},{:.3}",
+                r.activation.name(),
+                r.init.scheme_name(),
+                r.init.std_cell(),
+                csv_number(SettingResult::first_to_last(&r.at_init)),
+                r.after.as_ref().map_or(String::new(), |s| csv_number(
+                    SettingResult::first_to_last(s)
+                )),
+                r.after_step,
+                cell(r.train_accuracy),
+                cell(r.test_accuracy),
+                r.diverged
+                    .as_ref()
+                    .map_or(String::new(), |d| d.epoch.to_string()),
+                r.diverged
+                    .as_ref()
+                    .map_or(String::new(), |d| d.step.to_string()),
+                csv_number(r.agreement.max_relative),
+                r.seconds
+            );
     }
     out
 }

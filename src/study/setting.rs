@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::limits::MAX_INIT_STD;
 use crate::model::WeightInit;
 
 /// A weight initialisation with its σ (used by `normal` only).
@@ -75,8 +76,12 @@ impl FromStr for InitChoice {
         let expected = "expected normal:<σ>, xavier, glorot or he";
         match text.split_once(':') {
             Some(("normal", std)) => match std.parse::<f64>() {
-                Ok(std) if std.is_finite() && std > 0.0 => Ok(Self::normal(std)),
-                _ => Err(format!("σ of `{text}` must be a finite number > 0")),
+                Ok(std) if std.is_finite() && std > 0.0 && std <= MAX_INIT_STD => {
+                    Ok(Self::normal(std))
+                }
+                _ => Err(format!(
+                    "σ of `{text}` must be a finite number in (0, {MAX_INIT_STD}]"
+                )),
             },
             Some(_) => Err(format!("unknown initialisation `{text}`; {expected}")),
             None => match text {

@@ -7,12 +7,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use burn::store::ModuleRecord;
+use burn::tensor::Bytes;
 
 use super::config::{Engine, TrainingConfig};
 use super::metrics::{EpochMetrics, load_metrics_csv, save_metrics_csv};
 use super::observer::{RunObserver, RunStart};
 use crate::error::{Error, Result};
-use crate::files::write_atomic;
+use crate::files::{read_regular, write_atomic};
+use crate::limits::MAX_WEIGHTS_FILE;
 use crate::model::{Mlp, record_bytes};
 
 /// Checkpoints kept: the last completed epoch, and the one before in case the last one was
@@ -113,7 +115,7 @@ impl Checkpoints {
                 .iter()
                 .all(|name| self.dir.join(format!("{name}-{epoch}.bpk")).is_file());
             let complete = config.engine == Engine::Manual || learner_files;
-            if complete && ModuleRecord::load(self.model_path(epoch)).is_ok() {
+            if complete && loads(&self.model_path(epoch)) {
                 return Ok(ResumePoint {
                     config,
                     epochs,
@@ -124,6 +126,13 @@ impl Checkpoints {
         }
         Err(nothing("no loadable checkpoint"))
     }
+}
+
+/// True when `path` is a regular file holding a burnpack record (never reads a device).
+fn loads(path: &Path) -> bool {
+    read_regular(path, MAX_WEIGHTS_FILE)
+        .ok()
+        .is_some_and(|bytes| ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).is_ok())
 }
 
 /// The observer that keeps the checkpoints of a run: the settings when it starts (a fresh run

@@ -6,7 +6,8 @@ use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::files::{missing_or_io, write_atomic};
+use crate::files::{missing_or_io, read_regular_text, write_atomic};
+use crate::limits::{MAX_BATCH_ACTIVATIONS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_TEXT_FILE, thousands};
 use crate::model::MlpConfig;
 
 /// How the parameters are updated.
@@ -68,22 +69,23 @@ impl TrainingConfig {
 
     /// Reads a configuration that [`TrainingConfig::save_json`] wrote.
     pub fn load_json(path: &Path) -> crate::Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| missing_or_io(path, e))?;
-        serde_json::from_str(&text).map_err(|e| Error::Artifact {
+        let text = read_regular_text(path, MAX_TEXT_FILE).map_err(|e| missing_or_io(path, e))?;
+        let config: Self = serde_json::from_str(&text).map_err(|e| Error::Artifact {
             path: path.to_path_buf(),
             reason: format!("not a backprop training config ({e})"),
-        })
+        })?;
+        config.validate().map_err(|e| Error::Artifact {
+            path: path.to_path_buf(),
+            reason: format!("a setting is out of range ({e})"),
+        })?;
+        Ok(config)
     }
 
     /// Checks every setting; the error names the flag at fault.
     pub fn validate(&self) -> crate::Result<()> {
         self.model.validate()?;
-        if self.epochs == 0 {
-            return Err(Error::Config("--epochs: must be at least 1".into()));
-        }
-        if self.batch_size == 0 {
-            return Err(Error::Config("--batch-size: must be at least 1".into()));
-        }
+        check_count("--epochs", self.epochs, MAX_EPOCHS)?;
+        check_batch(self.batch_size, &self.model)?;
         check_sgd(self.lr, self.clip_grad_norm)?;
         if !(self.stop_above > 0.0 && self.stop_above <= 100.0) {
             return Err(Error::Config(format!(
@@ -98,19 +100,47 @@ impl TrainingConfig {
     }
 }
 
+/// Checks that `value` of `flag` is in `1..=max`.
+pub fn check_count(flag: &str, value: usize, max: usize) -> crate::Result<()> {
+    if value == 0 || value > max {
+        return Err(Error::Config(format!(
+            "{flag}: must be between 1 and {}, got {value}",
+            thousands(max)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks `--batch-size` against [`MAX_BATCH_SIZE`] and, with the model's hidden widths,
+/// against [`MAX_BATCH_ACTIVATIONS`] (shared by `train` and `study`).
+pub fn check_batch(batch_size: usize, model: &MlpConfig) -> crate::Result<()> {
+    check_count("--batch-size", batch_size, MAX_BATCH_SIZE)?;
+    let units = model
+        .hidden
+        .iter()
+        .fold(0usize, |sum, &w| sum.saturating_add(w));
+    if batch_size.saturating_mul(units) > MAX_BATCH_ACTIVATIONS {
+        return Err(Error::Config(format!(
+            "--batch-size: {batch_size} × {units} hidden units is over the limit of {} activations per batch; use a smaller batch",
+            thousands(MAX_BATCH_ACTIVATIONS)
+        )));
+    }
+    Ok(())
+}
+
 /// Checks the SGD settings shared by `train` and `study`: `--lr` and `--clip-grad-norm` must be
 /// finite and > 0.
 pub fn check_sgd(lr: f64, clip_grad_norm: Option<f64>) -> crate::Result<()> {
     if !(lr.is_finite() && lr > 0.0) {
         return Err(Error::Config(format!(
-            "--lr: must be a finite number > 0, got {lr}"
+            "--lr: must be a finite number > 0, got {lr:?}"
         )));
     }
     if let Some(norm) = clip_grad_norm
         && !(norm.is_finite() && norm > 0.0)
     {
         return Err(Error::Config(format!(
-            "--clip-grad-norm: must be a finite number > 0, got {norm}"
+            "--clip-grad-norm: must be a finite number > 0, got {norm:?}"
         )));
     }
     Ok(())

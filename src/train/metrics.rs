@@ -4,7 +4,11 @@ use std::fmt;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::files::{missing_or_io, write_atomic};
+use crate::files::{missing_or_io, read_regular_text, write_atomic};
+use crate::limits::MAX_TEXT_FILE;
+
+/// Largest loss a row of `metrics.csv` may hold (see [`EpochMetrics::implausible`]).
+const MAX_LOSS: f64 = 1000.0;
 
 /// Loss and accuracy of one epoch, on the training batches (running mean while training, as
 /// the lab reports it) and on the test set (after the epoch).
@@ -42,7 +46,33 @@ impl EpochMetrics {
         )
     }
 
-    /// Parses a `metrics.csv` row (None when malformed).
+    /// Why this row cannot come from a run, if it cannot: a number that is not finite, a
+    /// loss outside [0, 1000] (the reported loss, with the lab's ε = 1e-8 in the log, stays
+    /// below 10·ln 1e8 ≈ 184), an accuracy outside [0, 100], negative seconds or epoch 0.
+    pub fn implausible(&self) -> Option<String> {
+        let numbers = [
+            ("train_loss", self.train_loss, 0.0, MAX_LOSS),
+            ("train_accuracy", self.train_accuracy, 0.0, 100.0),
+            ("test_loss", self.test_loss, 0.0, MAX_LOSS),
+            ("test_accuracy", self.test_accuracy, 0.0, 100.0),
+            ("seconds", self.seconds, 0.0, f64::MAX),
+        ];
+        if self.epoch == 0 {
+            return Some("epoch must be at least 1".into());
+        }
+        numbers
+            .iter()
+            .find(|(_, value, low, high)| !(value.is_finite() && value >= low && value <= high))
+            .map(|(name, value, low, high)| {
+                if *high == f64::MAX {
+                    format!("{name} must be a finite number ≥ {low}, found {value}")
+                } else {
+                    format!("{name} must be in [{low}, {high}], found {value}")
+                }
+            })
+    }
+
+    /// Parses one row of `metrics.csv`, or `None` when it is not 6 numbers.
     pub fn from_csv_row(line: &str) -> Option<Self> {
         let fields: Vec<&str> = line.trim().split(',').collect();
         let [
@@ -95,7 +125,7 @@ pub fn save_metrics_csv(epochs: &[EpochMetrics], path: &Path) -> Result<()> {
 
 /// Reads a `metrics.csv` back; the error names the line at fault.
 pub fn load_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>> {
-    let text = std::fs::read_to_string(path).map_err(|e| missing_or_io(path, e))?;
+    let text = read_regular_text(path, MAX_TEXT_FILE).map_err(|e| missing_or_io(path, e))?;
     let bad = |line: usize, why: &str| Error::Artifact {
         path: path.to_path_buf(),
         reason: format!("line {line}: {why}"),
@@ -111,7 +141,12 @@ pub fn load_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>> {
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| {
-            EpochMetrics::from_csv_row(line).ok_or_else(|| bad(i + 2, "expected 6 numbers"))
+            let row =
+                EpochMetrics::from_csv_row(line).ok_or_else(|| bad(i + 2, "expected 6 numbers"))?;
+            if let Some(why) = row.implausible() {
+                return Err(bad(i + 2, &why));
+            }
+            Ok(row)
         })
         .collect()
 }

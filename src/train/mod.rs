@@ -17,7 +17,7 @@ pub mod printer;
 pub mod progress;
 
 pub use checkpoint::{CheckpointWriter, Checkpoints, ResumePoint};
-pub use config::{Engine, TrainingConfig, check_sgd};
+pub use config::{Engine, TrainingConfig, check_batch, check_count, check_sgd};
 pub use divergence::{Divergence, DivergenceGuard, non_finite};
 pub use engine::{fit, load_checkpoint, training_batches};
 pub use fit::{Fit, Job};
