@@ -275,3 +275,41 @@ fn hostile_artifact_directories() {
     let failures = check_all(&cases);
     assert_none("hostile artifact directories", cases.len(), &failures);
 }
+
+/// A read-only artifact directory that holds a model: `train` fails with one line and leaves
+/// the model. Root ignores permissions, so as root the case cannot be built.
+#[test]
+fn read_only_artifact_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let fixture = Fixture::new();
+    let dir = fixture.scratch("read-only").join("artifacts");
+    fixture.copy_model_to(&dir);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(dir.join("probe"), b"x").is_ok() {
+        eprintln!(
+            "SKIPPED read_only_artifact_directory: running as root, permissions do not apply"
+        );
+        return;
+    }
+    let d = dir.to_str().unwrap();
+    let data = fixture.data.to_str().unwrap();
+    let cases = vec![
+        Case::new(
+            args(&[
+                "train",
+                "--epochs",
+                "1",
+                "--data-dir",
+                data,
+                "--artifact-dir",
+                d,
+            ]),
+            vec![d.to_string()],
+        )
+        .guarding(&dir)
+        .bad_input(),
+    ];
+    let failures = check_all(&cases);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_none("read-only artifact directory", cases.len(), &failures);
+}
