@@ -11,7 +11,7 @@
 //! - using a model: [`artifacts`], [`export`], [`plot`], [`predict`];
 //! - [`run`]: one training run end to end, artifacts included;
 //! - reports: [`gradcheck`], [`study`];
-//! - [`cli`]: the command line.
+//! - front-ends: [`cli`], the command line; [`serve`], the page and its JSON API.
 
 pub mod artifacts;
 pub mod backend;
@@ -30,6 +30,7 @@ pub mod plot;
 pub mod predict;
 pub mod rng;
 pub mod run;
+pub mod serve;
 pub mod study;
 pub mod train;
 

@@ -6,7 +6,10 @@ use std::path::Path;
 use burn::prelude::*;
 use image::imageops::FilterType;
 
+use crate::data::centering::{FRAME, mnist_centered};
 use crate::error::{Error, Result};
+use crate::gradients::input_gradient;
+use crate::gradients::manual::forward;
 use crate::limits::MAX_IMAGE_SIDE;
 use crate::model::Mlp;
 
@@ -69,7 +72,9 @@ pub fn probability_bars(probabilities: &[f32], width: usize) -> String {
 }
 
 /// Reads a picture (PNG or JPEG, any size, colour or grey) as MNIST pixels: converted to grey,
-/// resized to `side`×`side`, scaled to [0, 1]. MNIST digits are light on a dark background;
+/// scaled to [0, 1], then, for a 28×28 model, preprocessed as MNIST was made
+/// ([`mnist_centered`]: bounding box to 20×20, centre of mass in the middle); other sizes are
+/// resized whole. MNIST digits are light on a dark background;
 /// `invert` turns a dark-on-light drawing into that convention.
 pub fn load_image(path: &Path, side: usize, invert: bool) -> Result<Vec<f32>> {
     let unreadable =
@@ -80,6 +85,12 @@ pub fn load_image(path: &Path, side: usize, invert: bool) -> Result<Vec<f32>> {
             .with_guessed_format()
             .map_err(|e| Error::io(path, e))
     };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(Error::data(
+            path,
+            "not a regular file, expected a PNG or JPEG image",
+        ));
+    }
     // The header's size is checked before anything is allocated from it.
     let (width, height) = open()?.into_dimensions().map_err(unreadable)?;
     if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
@@ -96,14 +107,64 @@ pub fn load_image(path: &Path, side: usize, invert: bool) -> Result<Vec<f32>> {
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
     reader.limits(limits);
     let image = reader.decode().map_err(unreadable)?;
-    let grey = image
-        .resize_exact(side as u32, side as u32, FilterType::Triangle)
-        .to_luma8();
-    Ok(grey
-        .pixels()
-        .map(|p| {
-            let value = f32::from(p.0[0]) / 255.0;
-            if invert { 1.0 - value } else { value }
-        })
-        .collect())
+    if side != FRAME {
+        // A model of other inputs: the picture as a whole, resized.
+        let grey = image
+            .resize_exact(side as u32, side as u32, FilterType::Triangle)
+            .to_luma8();
+        return Ok(grey.pixels().map(|p| level(p.0[0], invert)).collect());
+    }
+    let grey = image.to_luma8();
+    let levels: Vec<f32> = grey.pixels().map(|p| level(p.0[0], invert)).collect();
+    mnist_centered(&levels, grey.width() as usize, grey.height() as usize)
+        .map_err(|e| Error::data(path, e.to_string().replace("pixels: ", "")))
+}
+
+fn level(byte: u8, invert: bool) -> f32 {
+    let value = f32::from(byte) / 255.0;
+    if invert { 1.0 - value } else { value }
+}
+
+/// What the model does with one image, layer by layer: its probabilities, every hidden
+/// layer's activations, and which pixels push the decision.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// Ŷ: `[outputs]`.
+    pub probabilities: Vec<f32>,
+    /// The predicted class (largest probability).
+    pub predicted: usize,
+    /// A_1 … A_{L−1}: one `[n_l]` vector per hidden layer.
+    pub hidden: Vec<Vec<f32>>,
+    /// −∂J/∂X for the predicted class, `[inputs]`: where it is positive, more ink would raise
+    /// the predicted class's probability (the lab's backward pass carried to the pixels).
+    pub input_gradient: Vec<f32>,
+}
+
+/// Runs `model` on one image with the manual forward and backward passes.
+///
+/// # Shapes
+/// - `pixels`: `[inputs]`
+pub fn explain(model: &Mlp, pixels: &[f32], device: &Device) -> Explanation {
+    let to_vec = |t: Tensor<2>| -> Vec<f32> {
+        t.into_data()
+            .convert::<f32>()
+            .try_to_vec()
+            .expect("converted to f32")
+    };
+    let input = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, pixels.len()]), device);
+    let cache = forward(model, input);
+    let probabilities = to_vec(cache.probabilities().clone());
+    let predicted = argmax(&probabilities);
+    let hidden = cache.activations[1..cache.activations.len() - 1]
+        .iter()
+        .map(|a| to_vec(a.clone()))
+        .collect();
+    let target = Tensor::<1, Int>::from_data(TensorData::new(vec![predicted as i64], [1]), device);
+    let input_gradient = to_vec(input_gradient(model, &cache, target).neg());
+    Explanation {
+        probabilities,
+        predicted,
+        hidden,
+        input_gradient,
+    }
 }

@@ -197,3 +197,24 @@ fn another_mnist_format_directory_loads() {
     assert_eq!(split.images.pixels_per_image(), 15);
     assert_eq!(split.images.image(0)[1], 1.0 / 255.0);
 }
+
+/// MNIST digits already went through MNIST's preprocessing: doing it again moves little.
+#[test]
+fn centering_an_mnist_digit_again_changes_little() {
+    let data = mnist();
+    for index in [0, 1, 2, 42, 9999] {
+        let original = data.test.images.image(index);
+        let again = backprop::data::mnist_centered(original, 28, 28).unwrap();
+        let mean_change: f32 = original
+            .iter()
+            .zip(&again)
+            .map(|(a, b)| (a - b).abs())
+            .sum::<f32>()
+            / 784.0;
+        assert!(
+            mean_change < 0.08,
+            "image {index}: mean change {mean_change}"
+        );
+    }
+}
+

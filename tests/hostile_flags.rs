@@ -458,3 +458,32 @@ fn help_states_every_limit() {
     let side = thousands(MAX_IMAGE_SIDE as usize);
     assert!(help("predict").contains(&format!("{side}×{side}")));
 }
+
+/// `serve` runs until stopped, so only invocations that must fail at once are tried.
+#[test]
+fn serve_refuses_what_it_cannot_serve() {
+    let fixture = Fixture::new();
+    let data = fixture.data.display().to_string();
+    let mut cases = Vec::new();
+    for (flag, value) in [
+        ("--port", "70000"),
+        ("--port", "-1"),
+        ("--port", "http"),
+        ("--host", "256.1.1.1"),
+        ("--host", "no host here"),
+        ("--host", ""),
+        ("--backend", "cuda"),
+        ("--data-dir", "/no/such/dir"),
+        ("--data-dir", "/dev/null"),
+    ] {
+        let mut words = vec!["serve".to_string(), "--port".into(), "0".into()];
+        if flag != "--data-dir" {
+            words.extend(["--data-dir".into(), data.clone()]);
+        }
+        words.extend([flag.to_string(), value.to_string()]);
+        let culprits = vec![flag.to_string(), format!("'{value}'"), value.to_string()];
+        cases.push(Case::new(words, culprits).bad_input());
+    }
+    let failures = check_all(&cases);
+    assert_none("serve", cases.len(), &failures);
+}

@@ -121,13 +121,7 @@ pub fn lab() -> TrainingConfig {
     TrainingConfig::new(MlpConfig::new())
 }
 
-/// The flag spelling of a value enum (e.g. `softmax-ce`).
-pub fn flag_name(value: impl clap::ValueEnum) -> String {
-    value
-        .to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default()
-}
+pub use crate::model::choice_name as flag_name;
 
 /// A model in one phrase, e.g. `784-132-10 MLP (tanh, softmax-ce, init normal σ=0.3)`.
 pub fn describe(model: &MlpConfig) -> String {

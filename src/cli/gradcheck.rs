@@ -29,6 +29,9 @@ pub struct GradcheckArgs {
     /// Entries per parameter checked by finite differences (0: none; at most 1,000).
     #[arg(long, default_value_t = 8)]
     samples: usize,
+    /// Print the report as one JSON object instead of tables (for `serve` and scripts).
+    #[arg(long)]
+    json: bool,
 }
 
 /// Prints the table for every activation × head asked for; fails if any row fails.
@@ -63,19 +66,22 @@ pub fn run(args: GradcheckArgs) -> Result<()> {
         )));
     }
     let batch = MnistBatch::from_range(&data.train, 0..args.batch_size, &device);
-    println!(
-        "Gradient check on the first {} training images, {} on {}",
-        args.batch_size,
-        match precision {
-            Precision::F64 => "f64",
-            Precision::F32 => "f32",
-        },
-        args.run.describe_device(&device)
-    );
-    println!("{}", tolerance_line(precision, args.samples));
+    let precision_name = match precision {
+        Precision::F64 => "f64",
+        Precision::F32 => "f32",
+    };
+    let tolerances = tolerance_line(precision, args.samples);
+    if !args.json {
+        println!(
+            "Gradient check on the first {} training images, {precision_name} on {}",
+            args.batch_size,
+            args.run.describe_device(&device)
+        );
+        println!("{tolerances}");
+    }
 
-    let mut failures = 0;
-    let mut rows = 0;
+    let mut tables = Vec::new();
+    let (mut failures, mut rows) = (0, 0);
     for (activation, head) in args.model.combinations() {
         let config = args.model.config_with(activation, head);
         data.train.check_pixels(config.inputs)?;
@@ -88,16 +94,54 @@ pub fn run(args: GradcheckArgs) -> Result<()> {
             args.samples,
             args.seed,
         );
-        println!("\n{}", describe(&config));
-        print_table(&table);
+        if args.json {
+            tables.push(table_json(&describe(&config), &table));
+        } else {
+            println!("\n{}", describe(&config));
+            print_table(&table);
+        }
         failures += table.iter().filter(|row| !row.ok()).count();
         rows += table.len();
+    }
+    if args.json {
+        let report = serde_json::json!({
+            "images": args.batch_size,
+            "precision": precision_name,
+            "device": args.run.describe_device(&device),
+            "tolerances": tolerances,
+            "tables": tables,
+            "rows": rows,
+            "failures": failures,
+        });
+        println!("{report}");
     }
     if failures > 0 {
         return Err(Error::Check(format!("{failures} of {rows} rows FAIL")));
     }
-    println!("\nAll {rows} rows OK.");
+    if !args.json {
+        println!("\nAll {rows} rows OK.");
+    }
     Ok(())
+}
+
+/// One model's rows as JSON: name, shape, the autodiff differences, the finite-difference
+/// error and entry count (null without them), and OK.
+fn table_json(model: &str, rows: &[Row]) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            serde_json::json!({
+                "name": row.name,
+                "shape": row.shape,
+                "max_abs": row.autodiff.max_abs,
+                "max_rel": row.autodiff.max_rel,
+                "fd_error": row.finite_difference.map(|(error, _)| error),
+                "fd_entries": row.finite_difference.map(|(_, checked)| checked),
+                "ok": row.ok(),
+            })
+        })
+        .collect();
+    serde_json::json!({ "model": model, "rows": rows })
 }
 
 fn tolerance_line(precision: Precision, samples: usize) -> String {

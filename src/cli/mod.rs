@@ -6,6 +6,7 @@ mod export;
 mod gradcheck;
 mod plot;
 mod predict;
+mod serve;
 mod study;
 mod train;
 
@@ -48,6 +49,10 @@ enum Command {
     /// Write the saved model's weights as safetensors in the lab's layout (for NumPy).
     #[command(allow_hyphen_values = true)]
     Export(export::ExportArgs),
+    /// Serve the lab as a local web page: draw a digit, watch the network learn, check the
+    /// equations.
+    #[command(allow_hyphen_values = true)]
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the command line, runs the subcommand, and maps errors to exit codes:
@@ -65,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Study(args) => study::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Export(args) => export::run(args),
+        Command::Serve(args) => serve::run(args),
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

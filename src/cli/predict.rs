@@ -25,8 +25,9 @@ pub struct PredictArgs {
     /// Seed of the random pick when --index is not given.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Classify this picture instead (PNG or JPEG, up to 8,192×8,192 pixels; resized to
-    /// 28×28, turned grey).
+    /// Classify this picture instead (PNG or JPEG, up to 8,192×8,192 pixels), turned grey and
+    /// preprocessed as MNIST was made: the digit's bounding box scaled to 20×20, its centre of
+    /// mass at the centre of 28×28.
     /// MNIST digits are light strokes on a dark background: use --invert for dark-on-light.
     #[arg(long)]
     image: Option<PathBuf>,

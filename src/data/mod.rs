@@ -3,9 +3,11 @@
 
 pub mod batcher;
 pub mod batches;
+pub mod centering;
 pub mod idx;
 pub mod mnist;
 
 pub use batcher::{MnistBatch, MnistBatcher, MnistDataset, MnistItem};
 pub use batches::{Batches, Order};
+pub use centering::mnist_centered;
 pub use mnist::{Images, Mnist, MnistSplit, Split, default_data_dir};

@@ -98,6 +98,27 @@ pub fn backward(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>) -> G
     gradients
 }
 
+/// ∂J/∂X, the gradient of the loss with respect to the input pixels: the errors carried back
+/// as in [`backward`], then one step past the first layer, δ_0 = δ_1 · W_1ᵀ (the input has no
+/// activation, so no derivative multiplies it).
+///
+/// # Shapes
+/// - `targets`: `[m]` class indices; returns `[m, inputs]`
+pub fn input_gradient(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>) -> Tensor<2> {
+    let [_, classes] = cache.probabilities().dims();
+    let weights: Vec<Tensor<2>> = model.layers().map(|layer| layer.weight.val()).collect();
+    let mut delta = output_delta(cache.probabilities().clone(), one_hot(targets, classes));
+    for l in (1..weights.len()).rev() {
+        let derivative = activation_derivative(
+            model.activation,
+            cache.pre_activations[l - 1].clone(),
+            cache.activations[l].clone(),
+        );
+        delta = hidden_delta(delta, weights[l].clone(), derivative);
+    }
+    delta.matmul(weights[0].clone().transpose()) // [m, inputs]
+}
+
 /// Forward and backward in one call.
 ///
 /// # Shapes

@@ -116,3 +116,11 @@ impl WeightInit {
         }
     }
 }
+
+/// The spelling of a choice on the command line and in the API (e.g. `softmax-ce`).
+pub fn choice_name(value: impl clap::ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}

@@ -6,7 +6,7 @@ mod mlp;
 mod names;
 mod record;
 
-pub use choices::{Activation, Head, WeightInit};
+pub use choices::{Activation, Head, WeightInit, choice_name};
 pub use mlp::{Mlp, MlpConfig};
 pub use names::parameter_names;
 pub use record::{load_into, load_record, record_bytes};

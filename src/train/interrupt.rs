@@ -23,3 +23,8 @@ pub fn request_stop() {
 pub fn stop_requested() -> bool {
     STOP_REQUESTED.load(Ordering::SeqCst)
 }
+
+/// Withdraws a stop request, before a new run in a process that outlives runs (`serve`).
+pub fn clear_stop() {
+    STOP_REQUESTED.store(false, Ordering::SeqCst);
+}

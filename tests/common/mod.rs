@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod server;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,15 @@
+//! `backprop serve`: the lab in the browser. A local web server (axum on tokio) with one page
+//! (embedded, works offline) and the JSON API behind it: draw a digit and see what each layer
+//! does with it, train and watch the curves and ‖dW_l‖ live (Server-Sent Events), run the
+//! gradient check and the vanishing/exploding study.
+
+mod assets;
+mod predict;
+mod reply;
+mod reports;
+mod requests;
+mod server;
+mod state;
+mod training;
+
+pub use server::{ServeOptions, serve};

@@ -1,0 +1,156 @@
+//! The Draw panel's API: the model's settings and curves, a prediction with every layer's
+//! activations and the input gradient, and the test digits the model gets wrong.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+use super::reply::{ApiError, ApiJson};
+use super::requests::{PredictInput, PredictRequest};
+use super::state::{LoadedModel, SharedState};
+use crate::data::{MnistBatch, mnist_centered};
+use crate::model::choice_name;
+use crate::predict::explain;
+
+/// Most wrong test digits listed.
+const MISTAKES_LISTED: usize = 200;
+
+/// Runs blocking work (tensor arithmetic) off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::internal(format!("the computation failed: {e}")))?
+}
+
+fn model_or_conflict(state: &SharedState) -> Result<Arc<LoadedModel>, ApiError> {
+    state.loaded_model().map_err(|e| {
+        ApiError::conflict(format!(
+            "no usable model yet ({}); train one in the Train panel",
+            super::reply::api_words(&e.to_string())
+        ))
+    })
+}
+
+/// `GET /api/model`: the trained model's architecture, settings and epochs, or
+/// `{"trained": false, "reason": …}`.
+pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+    blocking(move || {
+        let loaded = match state.loaded_model() {
+            Ok(loaded) => loaded,
+            Err(e) => return Ok(Json(json!({ "trained": false, "reason": e.to_string() }))),
+        };
+        let epochs = state.artifacts.load_metrics().unwrap_or_default();
+        let config = &loaded.config;
+        Ok(Json(json!({
+            "trained": true,
+            "widths": config.model.widths(),
+            "activation": choice_name(config.model.activation),
+            "head": choice_name(config.model.head),
+            "engine": choice_name(config.engine),
+            "epochs": epochs.iter().map(|e| json!({
+                "epoch": e.epoch,
+                "train_loss": e.train_loss,
+                "train_accuracy": e.train_accuracy,
+                "test_loss": e.test_loss,
+                "test_accuracy": e.test_accuracy,
+            })).collect::<Vec<_>>(),
+            "artifact_dir": state.artifacts.root().display().to_string(),
+        })))
+    })
+    .await
+}
+
+/// `POST /api/predict`: a drawing (preprocessed as MNIST was) or a test image, through the
+/// model: the 28×28 input, the probabilities, each hidden layer's activations and −∂J/∂X.
+pub async fn predict(
+    State(state): State<SharedState>,
+    ApiJson(request): ApiJson<PredictRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let input = request.checked()?;
+    blocking(move || {
+        let loaded = model_or_conflict(&state)?;
+        let test = &state.data.test;
+        let (pixels, label, index) = match input {
+            PredictInput::Drawing {
+                width,
+                height,
+                pixels,
+            } => (
+                mnist_centered(&pixels, width, height).map_err(ApiError::from_library)?,
+                None,
+                None,
+            ),
+            PredictInput::TestImage(index) if index < test.len() => (
+                test.images.image(index).to_vec(),
+                Some(test.labels[index]),
+                Some(index),
+            ),
+            PredictInput::TestImage(index) => {
+                return Err(ApiError::bad_request(format!(
+                    "test_index: {index} is out of range, the test set has {} images",
+                    test.len()
+                )));
+            }
+        };
+        if pixels.len() != loaded.config.model.inputs {
+            return Err(ApiError::conflict(format!(
+                "the model takes {} inputs, the picture has {}",
+                loaded.config.model.inputs,
+                pixels.len()
+            )));
+        }
+        let explanation = explain(&loaded.model, &pixels, &state.device);
+        Ok(Json(json!({
+            "input": pixels,
+            "probabilities": explanation.probabilities,
+            "predicted": explanation.predicted,
+            "hidden": explanation.hidden,
+            "input_gradient": explanation.input_gradient,
+            "label": label,
+            "index": index,
+        })))
+    })
+    .await
+}
+
+/// `GET /api/mistakes`: indices of test images the model gets wrong (the first ones).
+pub async fn mistakes(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+    blocking(move || {
+        let loaded = model_or_conflict(&state)?;
+        let mut cache = loaded.mistakes.lock().expect("mistakes lock");
+        if cache.is_none() {
+            let test = &state.data.test;
+            let mut wrong = Vec::new();
+            let mut start = 0;
+            while start < test.len() && wrong.len() < MISTAKES_LISTED {
+                let end = (start + 1_000).min(test.len());
+                let batch = MnistBatch::from_range(test, start..end, &state.device);
+                let predicted: Vec<i64> = loaded
+                    .model
+                    .forward(batch.images)
+                    .argmax(1)
+                    .into_data()
+                    .convert::<i64>()
+                    .try_to_vec()
+                    .unwrap_or_default();
+                wrong.extend(
+                    (start..end)
+                        .zip(predicted)
+                        .filter(|&(i, p)| p != i64::from(test.labels[i]))
+                        .map(|(i, _)| i),
+                );
+                start = end;
+            }
+            wrong.truncate(MISTAKES_LISTED);
+            *cache = Some(wrong);
+        }
+        Ok(Json(
+            json!({ "indices": cache.clone().unwrap_or_default() }),
+        ))
+    })
+    .await
+}

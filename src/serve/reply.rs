@@ -1,0 +1,111 @@
+//! Answers of the API: JSON bodies, and errors as `{"error": "<one line>"}` with a 4xx status
+//! (5xx only for a failure of the server itself).
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+/// An error answer: a status and one line naming the field or what was expected.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    /// 400: the request is malformed or a value is out of range.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 409: the request conflicts with the server's state (a run in progress, no model yet).
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+
+    /// 500: the server failed.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        let message: String = message.into();
+        // One line, whatever the source said.
+        let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        Self { status, message }
+    }
+
+    /// A library error: the user's input (400) or a failure at run time (500).
+    pub fn from_library(error: crate::Error) -> Self {
+        let message = api_words(&error.to_string());
+        if error.is_input_error() {
+            Self::bad_request(message)
+        } else {
+            Self::internal(message)
+        }
+    }
+}
+
+/// The library names flags (`--batch-size: …`); the API's fields are `batch_size`.
+pub fn api_words(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|word| match word.strip_prefix("--") {
+            Some(flag) if !flag.is_empty() => flag.replace('-', "_"),
+            _ => word.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(serde_json::json!({ "error": self.message }));
+        (self.status, body).into_response()
+    }
+}
+
+/// A JSON body whose rejections (not JSON, unknown field, wrong type, too large) become one
+/// line with the status axum gives them (400, 413, 415, 422 → 400).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    let status = match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let text = rejection.body_text();
+    let text = text
+        .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+        .unwrap_or(&text);
+    ApiError::new(status, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_become_field_names() {
+        assert_eq!(
+            api_words("--batch-size: must be between 1 and 65,536, got 0"),
+            "batch_size: must be between 1 and 65,536, got 0"
+        );
+        assert_eq!(api_words("a -- b"), "a -- b");
+    }
+}

@@ -1,0 +1,221 @@
+//! The JSON bodies the API accepts, and their checks. Unknown fields are refused; every value
+//! is checked before use, with the library's own limits, and the error names the field.
+
+use serde::Deserialize;
+
+use super::reply::ApiError;
+use crate::model::{Activation, Head, MlpConfig, WeightInit, choice_name};
+use crate::train::{Engine, TrainingConfig};
+
+/// Largest picture `POST /api/predict` takes, per side.
+pub const MAX_DRAWING_SIDE: usize = 512;
+
+/// Largest batch of a gradient check from the page (it runs while the page waits).
+pub const MAX_CHECK_BATCH: usize = 256;
+
+/// `POST /api/predict`: a drawing (grey levels in [0, 1], light strokes on dark), or the
+/// index of a test image.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredictRequest {
+    pub width: Option<usize>,
+    pub height: Option<usize>,
+    pub pixels: Option<Vec<f32>>,
+    pub test_index: Option<usize>,
+}
+
+/// What a predict request asks for, once checked.
+pub enum PredictInput {
+    Drawing {
+        width: usize,
+        height: usize,
+        pixels: Vec<f32>,
+    },
+    TestImage(usize),
+}
+
+impl PredictRequest {
+    pub fn checked(self) -> Result<PredictInput, ApiError> {
+        match (self.test_index, self.pixels) {
+            (Some(index), None) => Ok(PredictInput::TestImage(index)),
+            (None, Some(pixels)) => {
+                let (Some(width), Some(height)) = (self.width, self.height) else {
+                    return Err(ApiError::bad_request("width, height: required with pixels"));
+                };
+                if !(1..=MAX_DRAWING_SIDE).contains(&width)
+                    || !(1..=MAX_DRAWING_SIDE).contains(&height)
+                {
+                    return Err(ApiError::bad_request(format!(
+                        "width, height: each must be between 1 and {MAX_DRAWING_SIDE}, got {width}×{height}"
+                    )));
+                }
+                if pixels.len() != width * height {
+                    return Err(ApiError::bad_request(format!(
+                        "pixels: {} values, expected width × height = {}",
+                        pixels.len(),
+                        width * height
+                    )));
+                }
+                if let Some(i) = pixels.iter().position(|p| !(0.0..=1.0).contains(p)) {
+                    return Err(ApiError::bad_request(format!(
+                        "pixels: value {} at index {i} is outside [0, 1]",
+                        pixels[i]
+                    )));
+                }
+                Ok(PredictInput::Drawing {
+                    width,
+                    height,
+                    pixels,
+                })
+            }
+            _ => Err(ApiError::bad_request(
+                "give either pixels (with width and height) or test_index",
+            )),
+        }
+    }
+}
+
+/// The network of a request: every field optional, the lab's values by default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkFields {
+    pub hidden: Option<Vec<usize>>,
+    pub activation: Option<Activation>,
+    pub head: Option<Head>,
+    pub init: Option<WeightInit>,
+    pub init_std: Option<f64>,
+}
+
+impl NetworkFields {
+    pub fn config(&self) -> MlpConfig {
+        let lab = MlpConfig::new();
+        MlpConfig::new()
+            .with_hidden(self.hidden.clone().unwrap_or(lab.hidden))
+            .with_activation(self.activation.unwrap_or(lab.activation))
+            .with_head(self.head.unwrap_or(lab.head))
+            .with_init(self.init.unwrap_or(lab.init))
+            .with_init_std(self.init_std.unwrap_or(lab.init_std))
+    }
+}
+
+/// `POST /api/train`: the settings of `backprop train`, by their field names.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainRequest {
+    #[serde(flatten)]
+    pub network: NetworkFields,
+    pub epochs: Option<usize>,
+    pub batch_size: Option<usize>,
+    pub lr: Option<f64>,
+    pub seed: Option<u64>,
+    pub shuffle: Option<bool>,
+    pub stop_above: Option<f64>,
+    pub train_limit: Option<usize>,
+    pub clip_grad_norm: Option<f64>,
+    pub engine: Option<Engine>,
+}
+
+impl TrainRequest {
+    /// The run's configuration, checked as `train` checks its flags.
+    pub fn checked(&self) -> Result<TrainingConfig, ApiError> {
+        let lab = TrainingConfig::new(MlpConfig::new());
+        let config = TrainingConfig::new(self.network.config())
+            .with_epochs(self.epochs.unwrap_or(lab.epochs))
+            .with_batch_size(self.batch_size.unwrap_or(lab.batch_size))
+            .with_lr(self.lr.unwrap_or(lab.lr))
+            .with_seed(self.seed.unwrap_or(lab.seed))
+            .with_shuffle(self.shuffle.unwrap_or(lab.shuffle))
+            .with_stop_above(self.stop_above.unwrap_or(lab.stop_above))
+            .with_train_limit(self.train_limit)
+            .with_clip_grad_norm(self.clip_grad_norm)
+            .with_engine(self.engine.unwrap_or(Engine::Manual));
+        config.validate().map_err(ApiError::from_library)?;
+        Ok(config)
+    }
+}
+
+/// `POST /api/gradcheck`: one network (the lab's by default) on the first `batch_size`
+/// training images.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    #[serde(flatten)]
+    pub network: NetworkFields,
+    pub batch_size: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+impl CheckRequest {
+    /// The arguments of `backprop gradcheck --json` for this request.
+    pub fn arguments(&self) -> Result<Vec<String>, ApiError> {
+        let config = self.network.config();
+        config.validate().map_err(ApiError::from_library)?;
+        let batch = self.batch_size.unwrap_or(64);
+        if !(1..=MAX_CHECK_BATCH).contains(&batch) {
+            return Err(ApiError::bad_request(format!(
+                "batch_size: must be between 1 and {MAX_CHECK_BATCH}, got {batch}"
+            )));
+        }
+        let hidden: Vec<String> = config.hidden.iter().map(usize::to_string).collect();
+        Ok(vec![
+            "gradcheck".into(),
+            "--json".into(),
+            "--hidden".into(),
+            hidden.join(","),
+            "--activation".into(),
+            choice_name(config.activation),
+            "--head".into(),
+            choice_name(config.head),
+            "--init".into(),
+            choice_name(config.init),
+            "--init-std".into(),
+            config.init_std.to_string(),
+            "--batch-size".into(),
+            batch.to_string(),
+            "--seed".into(),
+            self.seed.unwrap_or(42).to_string(),
+        ])
+    }
+}
+
+/// `POST /api/study`: the vanishing/exploding study of one depth and width, on the first
+/// `train_limit` images (a short run, while the page waits).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyRequest {
+    pub depth: Option<usize>,
+    pub width: Option<usize>,
+    pub train_limit: Option<usize>,
+}
+
+impl StudyRequest {
+    /// The arguments of `backprop study` for this request (without the output directory).
+    pub fn arguments(&self) -> Result<Vec<String>, ApiError> {
+        let depth = self.depth.unwrap_or(8);
+        let width = self.width.unwrap_or(64);
+        let limit = self.train_limit.unwrap_or(5_000);
+        for (field, value, max) in [("depth", depth, 16), ("width", width, 512)] {
+            if !(1..=max).contains(&value) {
+                return Err(ApiError::bad_request(format!(
+                    "{field}: must be between 1 and {max} here, got {value}"
+                )));
+            }
+        }
+        if !(512..=60_000).contains(&limit) {
+            return Err(ApiError::bad_request(format!(
+                "train_limit: must be between 512 and 60000, got {limit}"
+            )));
+        }
+        Ok(vec![
+            "study".into(),
+            "--depth".into(),
+            depth.to_string(),
+            "--width".into(),
+            width.to_string(),
+            "--train-limit".into(),
+            limit.to_string(),
+            "--steps".into(),
+            "50".into(),
+        ])
+    }
+}

@@ -1,0 +1,101 @@
+//! What the server holds between requests: the dataset (loaded once), the device, the model of
+//! the artifact directory (reloaded after a run), the one training run, and its events.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use burn::prelude::Device;
+use tokio::sync::broadcast;
+
+use crate::artifacts::ArtifactDir;
+use crate::backend::Backend;
+use crate::data::Mnist;
+use crate::model::Mlp;
+use crate::train::TrainingConfig;
+
+/// Events kept for a page that connects while a run is going (enough for a long run's epochs
+/// and its progress reports).
+pub const EVENT_HISTORY: usize = 4_096;
+
+/// The trained model of the artifact directory, with its settings and the test images it gets
+/// wrong (found once, on first use).
+pub struct LoadedModel {
+    pub config: TrainingConfig,
+    pub model: Mlp,
+    pub mistakes: Mutex<Option<Vec<usize>>>,
+}
+
+/// The server's state, shared by every request.
+pub struct AppState {
+    pub artifacts: ArtifactDir,
+    pub data: Arc<Mnist>,
+    pub data_dir: std::path::PathBuf,
+    pub device: Device,
+    pub backend: Backend,
+    /// The model of `artifacts`, once loaded; `None` again after a run writes a new one.
+    pub model: Mutex<Option<Arc<LoadedModel>>>,
+    /// True while a training run is going.
+    pub training: Mutex<bool>,
+    /// True while a gradient check or a study runs.
+    pub report_running: Mutex<bool>,
+    /// Each event of the current (or last) run, as JSON, for late subscribers.
+    pub history: Mutex<Vec<String>>,
+    /// Live events: every page following the run holds a receiver.
+    pub events: broadcast::Sender<String>,
+    /// The last moment a page was following the run (for the idle stop).
+    pub last_follower: Mutex<Instant>,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    pub fn new(
+        artifacts: ArtifactDir,
+        data: Mnist,
+        data_dir: std::path::PathBuf,
+        device: Device,
+        backend: Backend,
+    ) -> Self {
+        let (events, _) = broadcast::channel(EVENT_HISTORY);
+        Self {
+            artifacts,
+            data: Arc::new(data),
+            data_dir,
+            device,
+            backend,
+            model: Mutex::new(None),
+            training: Mutex::new(false),
+            report_running: Mutex::new(false),
+            history: Mutex::new(Vec::new()),
+            events,
+            last_follower: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Publishes one event of the run to the pages following it, and keeps it for later ones.
+    pub fn publish(&self, event: serde_json::Value) {
+        let text = event.to_string();
+        let mut history = self.history.lock().expect("history lock");
+        if history.len() < EVENT_HISTORY {
+            history.push(text.clone());
+        }
+        // No receiver is not an error: nobody is following.
+        let _ = self.events.send(text);
+    }
+
+    /// The model of the artifact directory, loaded on first use.
+    pub fn loaded_model(&self) -> crate::Result<Arc<LoadedModel>> {
+        let mut slot = self.model.lock().expect("model lock");
+        if let Some(model) = slot.as_ref() {
+            return Ok(model.clone());
+        }
+        let (config, model) = self.artifacts.load_model(&self.device)?;
+        let loaded = Arc::new(LoadedModel {
+            config,
+            model,
+            mistakes: Mutex::new(None),
+        });
+        *slot = Some(loaded.clone());
+        Ok(loaded)
+    }
+}

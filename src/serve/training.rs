@@ -1,0 +1,239 @@
+//! The Train panel's API: one run at a time in a thread of its own, its events published to
+//! every page following it (Server-Sent Events), a stop on request, and a stop when no page
+//! has followed it for [`IDLE_STOP`].
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::reply::{ApiError, ApiJson, api_words};
+use super::requests::TrainRequest;
+use super::state::{AppState, SharedState};
+use crate::data::MnistBatch;
+use crate::error::Result;
+use crate::model::{Mlp, choice_name};
+use crate::study::layer_stats;
+use crate::train::{
+    Divergence, EpochMetrics, Pass, Progress, RunObserver, RunStart, interrupt, shared,
+};
+
+/// A run that no page has followed for this long is stopped (its checkpoint remains).
+pub const IDLE_STOP: Duration = Duration::from_secs(60);
+
+/// Training images of the batch ‖dW_l‖ is measured on after each epoch.
+const PROBE_IMAGES: usize = 256;
+
+/// Progress events per pass of an epoch (about; the page needs no more to draw a bar).
+const PROGRESS_EVENTS: usize = 20;
+
+/// `POST /api/train`: starts a run with these settings (202), unless one runs (409).
+pub async fn start(
+    State(state): State<SharedState>,
+    ApiJson(request): ApiJson<TrainRequest>,
+) -> std::result::Result<(StatusCode, Json<Value>), ApiError> {
+    let config = request.checked()?;
+    {
+        let mut training = state.training.lock().expect("training lock");
+        if *training {
+            return Err(ApiError::conflict(
+                "a run is in progress; stop it first (POST /api/train/stop)",
+            ));
+        }
+        *training = true;
+    }
+    state.history.lock().expect("history lock").clear();
+    *state.last_follower.lock().expect("follower lock") = Instant::now();
+    interrupt::clear_stop();
+    let worker = state.clone();
+    let run_config = config.clone();
+    std::thread::Builder::new()
+        .name("serve-training".into())
+        .spawn(move || run(worker, run_config))
+        .map_err(|e| ApiError::internal(format!("cannot start the run: {e}")))?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(
+            json!({ "started": true, "epochs": config.epochs, "engine": choice_name(config.engine) }),
+        ),
+    ))
+}
+
+fn run(state: SharedState, config: crate::train::TrainingConfig) {
+    let observer = WebObserver::new(state.clone());
+    let outcome = crate::backend::on_compute_pool(|| {
+        crate::run::train(
+            &config,
+            &state.data,
+            &state.device,
+            &state.artifacts,
+            shared(observer),
+        )
+    });
+    match outcome {
+        Ok(outcome) => {
+            *state.model.lock().expect("model lock") = None; // the new model is on disk
+            let last = outcome.last();
+            state.publish(json!({
+                "type": "saved",
+                "test_accuracy": last.test_accuracy,
+                "epochs": outcome.epochs.len(),
+                "seconds": outcome.seconds,
+                "artifact_dir": state.artifacts.root().display().to_string(),
+            }));
+        }
+        Err(error) => {
+            let kind = match error {
+                crate::Error::Interrupted { .. } => "stopped",
+                _ => "failed",
+            };
+            state.publish(json!({ "type": kind, "message": api_words(&error.to_string()) }));
+        }
+    }
+    *state.training.lock().expect("training lock") = false;
+}
+
+/// `POST /api/train/stop`: asks the run to stop at the next batch (200), or 409 with none.
+pub async fn stop(State(state): State<SharedState>) -> std::result::Result<Json<Value>, ApiError> {
+    if !*state.training.lock().expect("training lock") {
+        return Err(ApiError::conflict("no run in progress"));
+    }
+    interrupt::request_stop();
+    Ok(Json(json!({ "stopping": true })))
+}
+
+/// `GET /api/train/events`: the events of the current (or last) run so far, then live ones.
+pub async fn events(
+    State(state): State<SharedState>,
+) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
+    let receiver = state.events.subscribe();
+    let past: Vec<String> = state.history.lock().expect("history lock").clone();
+    let live = stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(text) => return Some((text, receiver)),
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    let all = stream::iter(past)
+        .chain(live)
+        .map(|text| Ok(Event::default().data(text)));
+    Sse::new(all).keep_alive(KeepAlive::default())
+}
+
+/// Stops a run that no page has followed for [`IDLE_STOP`]; checks every few seconds.
+pub async fn idle_watch(state: SharedState) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let followed = state.events.receiver_count() > 0;
+        let mut last = state.last_follower.lock().expect("follower lock");
+        if followed {
+            *last = Instant::now();
+        } else if *state.training.lock().expect("training lock")
+            && last.elapsed() >= IDLE_STOP
+            && !interrupt::stop_requested()
+        {
+            interrupt::request_stop();
+            state.publish(json!({ "type": "idle", "message": format!(
+                "no page followed the run for {} s: stopping it", IDLE_STOP.as_secs()) }));
+        }
+    }
+}
+
+/// Turns a run's observer events into JSON events for the pages.
+struct WebObserver {
+    state: Arc<AppState>,
+    probe: MnistBatch,
+    lr: f64,
+    next_report: usize,
+}
+
+impl WebObserver {
+    fn new(state: SharedState) -> Self {
+        let images = PROBE_IMAGES.min(state.data.train.len());
+        let probe = MnistBatch::from_range(&state.data.train, 0..images, &state.device);
+        Self {
+            state,
+            probe,
+            lr: 0.0,
+            next_report: 0,
+        }
+    }
+
+    /// ‖dW_l‖ of `model` on the probe batch, input side first.
+    fn gradient_norms(&self, model: &Mlp) -> Vec<f64> {
+        layer_stats(model, std::slice::from_ref(&self.probe), self.lr)
+            .iter()
+            .map(|s| s.grad_norm)
+            .collect()
+    }
+}
+
+impl RunObserver for WebObserver {
+    fn started(&mut self, start: &RunStart) -> Result<()> {
+        self.lr = start.config.lr;
+        let model = &start.config.model;
+        self.state.publish(json!({
+            "type": "started",
+            "widths": model.widths(),
+            "activation": choice_name(model.activation),
+            "head": choice_name(model.head),
+            "engine": choice_name(start.config.engine),
+            "epochs": start.config.epochs,
+            "train_images": start.train_images,
+            "test_images": start.test_images,
+            "steps_per_epoch": start.steps_per_epoch,
+        }));
+        Ok(())
+    }
+
+    fn progress(&mut self, progress: &Progress) {
+        if progress.batches == 0 {
+            self.next_report = 0;
+        }
+        if progress.images < self.next_report && progress.images < progress.total {
+            return;
+        }
+        self.next_report = progress.images + progress.total.div_ceil(PROGRESS_EVENTS);
+        self.state.publish(json!({
+            "type": "progress",
+            "epoch": progress.epoch,
+            "pass": if progress.pass == Pass::Train { "train" } else { "test" },
+            "images": progress.images,
+            "total": progress.total,
+        }));
+    }
+
+    fn epoch_done(&mut self, metrics: &EpochMetrics, model: Option<&Mlp>) -> Result<()> {
+        // Burn's Learner keeps its model between epochs: ‖dW_l‖ comes with the manual engine.
+        let norms = model.map(|m| self.gradient_norms(m));
+        self.state.publish(json!({
+            "type": "epoch",
+            "epoch": metrics.epoch,
+            "train_loss": metrics.train_loss,
+            "train_accuracy": metrics.train_accuracy,
+            "test_loss": metrics.test_loss,
+            "test_accuracy": metrics.test_accuracy,
+            "seconds": metrics.seconds,
+            "gradient_norms": norms,
+        }));
+        Ok(())
+    }
+
+    fn diverged(&mut self, divergence: &Divergence) {
+        self.state.publish(json!({
+            "type": "diverged",
+            "epoch": divergence.epoch,
+            "step": divergence.step,
+        }));
+    }
+}

@@ -1,0 +1,57 @@
+//! The page in a real browser: Debian's headless Chromium, driven by playwright-core
+//! (`tests/browser/page.mjs`), against the real server. Needs `/usr/bin/chromium` and
+//! `npm ci` in `tests/browser`; without them the test says SKIPPED with the reason, unless
+//! `BACKPROP_REQUIRE_BROWSER=1` (as `.ci/run` sets after installing both) makes it fail.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::server::Server;
+
+fn missing() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !Path::new(&chromium).exists() {
+        return Some(format!("{chromium} not found (Debian package chromium)"));
+    }
+    if !here.join("node_modules/playwright-core").is_dir() {
+        return Some("playwright-core not installed (npm ci in tests/browser)".into());
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node not found".into());
+    }
+    None
+}
+
+#[test]
+fn draw_train_and_check_in_headless_chromium() {
+    if let Some(reason) = missing() {
+        assert!(
+            std::env::var_os("BACKPROP_REQUIRE_BROWSER").is_none(),
+            "BACKPROP_REQUIRE_BROWSER is set, but {reason}"
+        );
+        eprintln!("SKIPPED draw_train_and_check_in_headless_chromium: {reason}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = dir.path().join("run");
+    common::train_into(&artifacts);
+    let server = Server::start(&artifacts, None);
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve.png");
+    let output = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/page.mjs"))
+        .arg(format!("{}/", server.url()))
+        .arg(&screenshot)
+        .output()
+        .expect("node runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!("{log}");
+    assert!(output.status.success(), "the browser test failed:\n{log}");
+    assert!(std::fs::metadata(&screenshot).is_ok_and(|m| m.len() > 10_000));
+}

@@ -1,0 +1,403 @@
+// The backprop lab page: plain JavaScript, no library, talking only to the JSON API of
+// `backprop serve` (README, "The lab in the browser").
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(path, options);
+  const data = await response.json().catch(() => ({ error: response.statusText }));
+  if (!response.ok) throw new Error(data.error || response.statusText);
+  return data;
+}
+
+function setStatus(element, text, isError = false) {
+  element.textContent = text;
+  element.classList.toggle("error", isError);
+}
+
+// ---------- The model line ----------
+
+async function showModel() {
+  try {
+    const model = await api("/api/model");
+    if (!model.trained) {
+      $("model-line").textContent = "No trained model yet: train one below, then draw.";
+      return;
+    }
+    const last = model.epochs[model.epochs.length - 1];
+    const accuracy = last ? `, ${last.test_accuracy.toFixed(2)} % on the test set` : "";
+    $("model-line").textContent =
+      `Model: ${model.widths.join("-")} (${model.activation}, ${model.head})${accuracy}.`;
+  } catch (error) {
+    $("model-line").textContent = error.message;
+  }
+}
+
+// ---------- Draw ----------
+
+const pad = $("pad");
+const padContext = pad.getContext("2d");
+let drawing = false;
+
+function clearPad() {
+  padContext.fillStyle = "black";
+  padContext.fillRect(0, 0, pad.width, pad.height);
+}
+
+function padPoint(event) {
+  const box = pad.getBoundingClientRect();
+  return [(event.clientX - box.left) * pad.width / box.width,
+          (event.clientY - box.top) * pad.height / box.height];
+}
+
+pad.addEventListener("pointerdown", (event) => {
+  drawing = true;
+  pad.setPointerCapture(event.pointerId);
+  const [x, y] = padPoint(event);
+  padContext.beginPath();
+  padContext.moveTo(x, y);
+  padContext.lineTo(x + 0.1, y + 0.1);
+  strokePad();
+});
+pad.addEventListener("pointermove", (event) => {
+  if (!drawing) return;
+  const [x, y] = padPoint(event);
+  padContext.lineTo(x, y);
+  strokePad();
+});
+pad.addEventListener("pointerup", () => {
+  if (!drawing) return;
+  drawing = false;
+  predictDrawing();
+});
+
+function strokePad() {
+  padContext.strokeStyle = "white";
+  padContext.lineWidth = 20;
+  padContext.lineCap = "round";
+  padContext.lineJoin = "round";
+  padContext.stroke();
+}
+
+/** The pad at 140×140, grey levels in [0, 1] (3 decimals keep the request small). */
+function padPixels() {
+  const side = 140;
+  const small = document.createElement("canvas");
+  small.width = small.height = side;
+  const context = small.getContext("2d");
+  context.drawImage(pad, 0, 0, side, side);
+  const rgba = context.getImageData(0, 0, side, side).data;
+  const pixels = new Array(side * side);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(rgba[4 * i] / 0.255) / 1000;
+  return { width: side, height: side, pixels };
+}
+
+async function predictDrawing() {
+  await showPrediction(padPixels());
+}
+
+async function showPrediction(request) {
+  try {
+    const result = await api("/api/predict", request);
+    drawGrey($("input"), result.input, 28);
+    drawDiverging($("saliency"), result.input_gradient, 28, 28);
+    drawBars(result.probabilities, result.predicted);
+    drawHidden(result.hidden);
+    const truth = result.label === null ? "" : ` — true: ${result.label}` +
+      (result.label === result.predicted ? " ✓" : " ✗") + ` (test image ${result.index})`;
+    $("verdict").textContent = `${result.predicted}${truth}`;
+    $("verdict").dataset.predicted = result.predicted;
+  } catch (error) {
+    $("verdict").textContent = error.message;
+    delete $("verdict").dataset.predicted;
+  }
+}
+
+function drawGrey(canvas, values, side) {
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(side, side);
+  values.forEach((v, i) => {
+    const level = Math.round(Math.max(0, Math.min(1, v)) * 255);
+    image.data.set([level, level, level, 255], 4 * i);
+  });
+  paintScaled(canvas, image, side, side);
+}
+
+/** Values around 0: warm positive, cool negative, scaled by the largest magnitude. */
+function drawDiverging(canvas, values, columns, rows) {
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(columns, rows);
+  const scale = Math.max(1e-12, ...values.map(Math.abs));
+  for (let i = 0; i < columns * rows; i++) {
+    const v = i < values.length ? values[i] / scale : 0;
+    const t = Math.min(1, Math.abs(v));
+    const colour = v >= 0
+      ? [255, Math.round(255 - 150 * t), Math.round(255 - 230 * t)]
+      : [Math.round(255 - 220 * t), Math.round(255 - 150 * t), 255];
+    image.data.set(i < values.length ? [...colour, 255] : [240, 240, 240, 255], 4 * i);
+  }
+  paintScaled(canvas, image, columns, rows);
+}
+
+function paintScaled(canvas, image, columns, rows) {
+  const source = document.createElement("canvas");
+  source.width = columns;
+  source.height = rows;
+  source.getContext("2d").putImageData(image, 0, 0);
+  const context = canvas.getContext("2d");
+  context.imageSmoothingEnabled = false;
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(source, 0, 0, canvas.width, canvas.height);
+}
+
+function drawBars(probabilities, predicted) {
+  $("bars").replaceChildren(...probabilities.map((p, digit) => {
+    const bar = document.createElement("div");
+    bar.className = "bar" + (digit === predicted ? " best" : "");
+    bar.innerHTML = `<span class="digit">${digit}</span><span class="track">` +
+      `<span class="fill" style="display:block;width:${(100 * p).toFixed(1)}%"></span></span>` +
+      `<span class="value">${p.toFixed(3)}</span>`;
+    return bar;
+  }));
+}
+
+function drawHidden(layers) {
+  $("hidden").replaceChildren(...layers.map((units, l) => {
+    const figure = document.createElement("div");
+    const columns = Math.ceil(Math.sqrt(units.length * 2));
+    const rows = Math.ceil(units.length / columns);
+    const canvas = document.createElement("canvas");
+    canvas.width = columns * 12;
+    canvas.height = rows * 12;
+    drawDiverging(canvas, units, columns, rows);
+    const caption = document.createElement("h3");
+    caption.textContent = `layer ${l + 1}: ${units.length} units (A${l + 1})`;
+    figure.append(caption, canvas);
+    return figure;
+  }));
+}
+
+let mistakes = null;
+let mistakeIndex = 0;
+$("clear").addEventListener("click", clearPad);
+$("random").addEventListener("click", () =>
+  showPrediction({ test_index: Math.floor(Math.random() * 10000) }));
+$("mistake").addEventListener("click", async () => {
+  try {
+    if (mistakes === null) mistakes = (await api("/api/mistakes")).indices;
+    if (mistakes.length === 0) { $("verdict").textContent = "no test digit is misread"; return; }
+    await showPrediction({ test_index: mistakes[mistakeIndex++ % mistakes.length] });
+  } catch (error) {
+    $("verdict").textContent = error.message;
+  }
+});
+
+// ---------- Charts ----------
+
+const COLOURS = ["#2457c5", "#d0452f", "#1b7f3b", "#8e44ad", "#d68910", "#17a2b8", "#6c757d", "#e83e8c"];
+
+/** Line chart of `series` ([{name, colour, points: [[x, y]]}]) with axes and a legend. */
+function lineChart(canvas, series, { logY = false } = {}) {
+  const context = canvas.getContext("2d");
+  const { width, height } = canvas;
+  context.clearRect(0, 0, width, height);
+  const points = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y) && (!logY || y > 0));
+  canvas.dataset.points = series.length ? series[0].points.length : 0;
+  if (points.length === 0) return;
+  const f = logY ? Math.log10 : (y) => y;
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => f(p[1]));
+  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (x1 === x0) x1 = x0 + 1;
+  if (y1 === y0) { y0 -= 0.5; y1 += 0.5; }
+  const pad = (y1 - y0) * 0.08;
+  y0 -= pad; y1 += pad;
+  const box = { left: 56, right: width - 12, top: 10, bottom: height - 30 };
+  const X = (x) => box.left + (x - x0) / (x1 - x0) * (box.right - box.left);
+  const Y = (y) => box.bottom - (f(y) - y0) / (y1 - y0) * (box.bottom - box.top);
+  context.font = "13px system-ui, sans-serif";
+  context.strokeStyle = "#c9d0dc";
+  context.fillStyle = "#5b6475";
+  context.beginPath();
+  context.moveTo(box.left, box.top); context.lineTo(box.left, box.bottom); context.lineTo(box.right, box.bottom);
+  context.stroke();
+  for (let i = 0; i <= 4; i++) {
+    const value = y0 + (y1 - y0) * i / 4;
+    const label = logY ? (10 ** value).toExponential(1) : value.toPrecision(3);
+    context.fillText(label, 4, box.bottom - (box.bottom - box.top) * i / 4 + 4);
+  }
+  const step = Math.max(1, Math.ceil((x1 - x0) / 10));
+  for (let x = Math.ceil(x0); x <= x1; x += step) context.fillText(String(x), X(x) - 4, height - 10);
+  series.forEach((s, i) => {
+    const colour = s.colour || COLOURS[i % COLOURS.length];
+    const visible = s.points.filter(([, y]) => Number.isFinite(y) && (!logY || y > 0));
+    context.strokeStyle = context.fillStyle = colour;
+    context.lineWidth = 2.5;
+    context.beginPath();
+    visible.forEach(([x, y], j) => (j ? context.lineTo(X(x), Y(y)) : context.moveTo(X(x), Y(y))));
+    context.stroke();
+    visible.forEach(([x, y]) => { context.beginPath(); context.arc(X(x), Y(y), 3.5, 0, 7); context.fill(); });
+    context.fillText(s.name, box.right - 90, box.top + 14 + 16 * i);
+  });
+}
+
+// ---------- Train ----------
+
+let epochs = [];
+
+function redrawCurves() {
+  const pick = (key) => epochs.map((e) => [e.epoch, e[key]]);
+  lineChart($("loss-chart"), [
+    { name: "train", colour: "#2457c5", points: pick("train_loss") },
+    { name: "test", colour: "#d0452f", points: pick("test_loss") },
+  ]);
+  lineChart($("accuracy-chart"), [
+    { name: "train", colour: "#2457c5", points: pick("train_accuracy") },
+    { name: "test", colour: "#d0452f", points: pick("test_accuracy") },
+  ]);
+  const withNorms = epochs.filter((e) => e.gradient_norms);
+  const layers = withNorms.length ? withNorms[0].gradient_norms.length : 0;
+  lineChart($("norm-chart"), Array.from({ length: layers }, (_, l) => ({
+    name: `‖dW${l + 1}‖`,
+    points: withNorms.map((e) => [e.epoch, e.gradient_norms[l]]),
+  })), { logY: true });
+}
+
+function formSettings(form, numbers, lists) {
+  const settings = {};
+  for (const [name, value] of new FormData(form)) {
+    if (value.trim() === "") continue;
+    if (lists.includes(name)) settings[name] = value.split(",").map((v) => Number(v.trim()));
+    else if (numbers.includes(name)) settings[name] = Number(value);
+    else settings[name] = value;
+  }
+  return settings;
+}
+
+$("train-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const settings = formSettings(event.target,
+    ["init_std", "lr", "batch_size", "epochs", "train_limit"], ["hidden"]);
+  try {
+    await api("/api/train", settings);
+    setStatus($("train-status"), "Starting…");
+  } catch (error) {
+    setStatus($("train-status"), error.message, true);
+  }
+});
+
+$("stop").addEventListener("click", async () => {
+  try { await api("/api/train/stop", {}); } catch (error) { setStatus($("train-status"), error.message, true); }
+});
+
+function running(on) {
+  $("start").disabled = on;
+  $("stop").disabled = !on;
+}
+
+function onRunEvent(event) {
+  switch (event.type) {
+    case "started":
+      epochs = [];
+      redrawCurves();
+      running(true);
+      $("norm-hint").textContent = event.engine === "manual"
+        ? "Measured after each epoch on 256 training images. Vanishing gradients: the first layers' lines sink far below the last's."
+        : "‖dW_l‖ is measured with the manual engine (Burn's Learner keeps its model to itself between epochs).";
+      setStatus($("train-status"), `Training ${event.widths.join("-")} (${event.activation}, ${event.head}) ` +
+        `with the ${event.engine} engine on ${event.train_images} images…`);
+      break;
+    case "progress": {
+      const share = event.total ? event.images / event.total : 0;
+      $("progress-bar").style.width = `${(100 * share).toFixed(1)}%`;
+      setStatus($("train-status"), `Epoch ${event.epoch}: ${event.pass} ${event.images}/${event.total}`);
+      break;
+    }
+    case "epoch":
+      epochs.push(event);
+      redrawCurves();
+      setStatus($("train-status"), `Epoch ${event.epoch}: loss ${event.train_loss.toFixed(4)}, ` +
+        `test accuracy ${event.test_accuracy.toFixed(2)} % (${event.seconds.toFixed(2)} s)`);
+      break;
+    case "saved":
+      running(false);
+      $("progress-bar").style.width = "100%";
+      setStatus($("train-status"), `Done: ${event.test_accuracy.toFixed(2)} % on the test set; ` +
+        `saved to ${event.artifact_dir}. The Draw panel uses it now.`);
+      mistakes = null;
+      showModel();
+      break;
+    case "stopped": case "failed": case "idle":
+      if (event.type !== "idle") running(false);
+      setStatus($("train-status"), event.message, event.type === "failed");
+      break;
+    case "diverged":
+      setStatus($("train-status"), `Diverged at epoch ${event.epoch}, step ${event.step}.`, true);
+      break;
+  }
+}
+
+const stream = new EventSource("/api/train/events");
+stream.onmessage = (message) => onRunEvent(JSON.parse(message.data));
+
+// ---------- Check ----------
+
+$("check-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const settings = formSettings(event.target, ["batch_size"], ["hidden"]);
+  setStatus($("check-status"), "Checking…");
+  $("run-check").disabled = true;
+  try {
+    const report = await api("/api/gradcheck", settings);
+    const rows = [`<tr><th>param</th><th>shape</th><th>max |manual − autodiff|</th><th>max rel</th>` +
+      `<th>finite differences</th><th>status</th></tr>`];
+    for (const table of report.tables) {
+      rows.push(`<tr><td class="model" colspan="6">${table.model}</td></tr>`);
+      for (const row of table.rows) {
+        const fd = row.fd_error === null ? "—" : `${row.fd_error.toExponential(2)} (${row.fd_entries})`;
+        rows.push(`<tr><td>${row.name}</td><td>[${row.shape.join(", ")}]</td>` +
+          `<td>${row.max_abs.toExponential(3)}</td><td>${row.max_rel.toExponential(3)}</td><td>${fd}</td>` +
+          `<td class="${row.ok ? "ok" : "fail"}">${row.ok ? "OK" : "FAIL"}</td></tr>`);
+      }
+    }
+    $("check-table").innerHTML = rows.join("");
+    setStatus($("check-status"), report.failures === 0
+      ? `All ${report.rows} rows OK (${report.precision}, first ${report.images} training images). ${report.tolerances}`
+      : `${report.failures} of ${report.rows} rows FAIL. ${report.tolerances}`, report.failures > 0);
+  } catch (error) {
+    setStatus($("check-status"), error.message, true);
+  } finally {
+    $("run-check").disabled = false;
+  }
+});
+
+// ---------- Study ----------
+
+$("study-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const settings = formSettings(event.target, ["depth", "width", "train_limit"], []);
+  setStatus($("study-status"), "Running the study (18 networks; this takes a minute)…");
+  $("run-study").disabled = true;
+  try {
+    const report = await api("/api/study", settings);
+    $("study-tables").textContent = report.tables;
+    $("study-figure").src = `${report.figure}?t=${Date.now()}`;
+    $("study-figure").hidden = false;
+    setStatus($("study-status"), "Done.");
+  } catch (error) {
+    setStatus($("study-status"), error.message, true);
+  } finally {
+    $("run-study").disabled = false;
+  }
+});
+
+clearPad();
+showModel();
+redrawCurves();
