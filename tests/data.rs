@@ -217,4 +217,3 @@ fn centering_an_mnist_digit_again_changes_little() {
         );
     }
 }
-
