@@ -473,6 +473,8 @@ fn serve_refuses_what_it_cannot_serve() {
         ("--host", "no host here"),
         ("--host", ""),
         ("--backend", "cuda"),
+        ("--idle-stop", "0"),
+        ("--idle-stop", "86401"),
         ("--data-dir", "/no/such/dir"),
         ("--data-dir", "/dev/null"),
     ] {

@@ -289,3 +289,29 @@ fn the_gradient_check_and_the_study_from_the_api() {
     let (status, _) = server.get("/api/study/figure.png");
     assert_eq!(status, 200);
 }
+
+#[test]
+fn a_run_no_page_follows_is_stopped_after_the_idle_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&dir.path().join("run"), None, &["--idle-stop", "2"]);
+    // Endless in practice: 1,000 epochs, never above 100 % accuracy.
+    let settings = r#"{"epochs": 1000, "train_limit": 1000, "stop_above": 100}"#;
+    assert_eq!(server.post("/api/train", settings).0, 202);
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    let mut kinds = Vec::new();
+    server.follow_events(|event| {
+        let kind = event["type"].as_str().unwrap().to_string();
+        let end = kind == "stopped";
+        kinds.push(kind);
+        !end
+    });
+    assert!(kinds.contains(&"idle".to_string()), "{kinds:?}");
+    let epochs = kinds.iter().filter(|k| *k == "epoch").count();
+    assert!(
+        (1..1000).contains(&epochs),
+        "{epochs} epochs before the stop"
+    );
+    // The slot is free again.
+    assert_eq!(server.post("/api/train", settings).0, 202);
+    assert_eq!(server.post("/api/train/stop", "{}").0, 200);
+}

@@ -3,8 +3,10 @@
 use clap::Args;
 
 use super::args::{ArtifactArgs, RunArgs};
-use crate::error::Result;
-use crate::serve::{ServeOptions, serve};
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::serve::{DEFAULT_IDLE_STOP, ServeOptions, serve};
 
 /// Flags of `serve`.
 #[derive(Debug, Args)]
@@ -20,15 +22,25 @@ pub struct ServeArgs {
     /// Port to listen on (0: any free port; the URL is printed).
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// Stop a training run that no page has followed for this many seconds (1 to 86,400).
+    #[arg(long, default_value_t = DEFAULT_IDLE_STOP.as_secs())]
+    idle_stop: u64,
 }
 
 /// Serves the page until Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<()> {
+    if !(1..=86_400).contains(&args.idle_stop) {
+        return Err(Error::Config(format!(
+            "--idle-stop: must be between 1 and 86,400 seconds, got {}",
+            args.idle_stop
+        )));
+    }
     serve(ServeOptions {
         host: args.host,
         port: args.port,
         artifacts: args.output.artifacts(),
         data_dir: args.run.data_dir(),
         backend: args.run.backend,
+        idle_stop: Duration::from_secs(args.idle_stop),
     })
 }

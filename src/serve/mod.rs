@@ -13,3 +13,4 @@ mod state;
 mod training;
 
 pub use server::{ServeOptions, serve};
+pub use training::DEFAULT_IDLE_STOP;

@@ -29,6 +29,8 @@ pub struct ServeOptions {
     pub artifacts: ArtifactDir,
     pub data_dir: PathBuf,
     pub backend: Backend,
+    /// A run no page follows for this long is stopped.
+    pub idle_stop: std::time::Duration,
 }
 
 /// The routes of the page and its API.
@@ -61,6 +63,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         options.data_dir.clone(),
         device,
         options.backend,
+        options.idle_stop,
     ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -44,6 +44,8 @@ pub struct AppState {
     pub events: broadcast::Sender<String>,
     /// The last moment a page was following the run (for the idle stop).
     pub last_follower: Mutex<Instant>,
+    /// How long a run may go on with no page following it.
+    pub idle_stop: std::time::Duration,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -55,6 +57,7 @@ impl AppState {
         data_dir: std::path::PathBuf,
         device: Device,
         backend: Backend,
+        idle_stop: std::time::Duration,
     ) -> Self {
         let (events, _) = broadcast::channel(EVENT_HISTORY);
         Self {
@@ -69,6 +72,7 @@ impl AppState {
             history: Mutex::new(Vec::new()),
             events,
             last_follower: Mutex::new(Instant::now()),
+            idle_stop,
         }
     }
 

@@ -1,6 +1,6 @@
 //! The Train panel's API: one run at a time in a thread of its own, its events published to
 //! every page following it (Server-Sent Events), a stop on request, and a stop when no page
-//! has followed it for [`IDLE_STOP`].
+//! has followed it for `serve --idle-stop` seconds ([`DEFAULT_IDLE_STOP`]).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -25,8 +25,9 @@ use crate::train::{
     Divergence, EpochMetrics, Pass, Progress, RunObserver, RunStart, interrupt, shared,
 };
 
-/// A run that no page has followed for this long is stopped (its checkpoint remains).
-pub const IDLE_STOP: Duration = Duration::from_secs(60);
+/// A run that no page has followed for this long is stopped (its checkpoint remains), unless
+/// `serve --idle-stop` says otherwise.
+pub const DEFAULT_IDLE_STOP: Duration = Duration::from_secs(60);
 
 /// Training images of the batch ‖dW_l‖ is measured on after each epoch.
 const PROBE_IMAGES: usize = 256;
@@ -48,8 +49,8 @@ pub async fn start(
             ));
         }
         *training = true;
+        state.history.lock().expect("history lock").clear();
     }
-    state.history.lock().expect("history lock").clear();
     *state.last_follower.lock().expect("follower lock") = Instant::now();
     interrupt::clear_stop();
     let worker = state.clone();
@@ -77,27 +78,31 @@ fn run(state: SharedState, config: crate::train::TrainingConfig) {
             shared(observer),
         )
     });
-    match outcome {
+    let last_event = match outcome {
         Ok(outcome) => {
             *state.model.lock().expect("model lock") = None; // the new model is on disk
             let last = outcome.last();
-            state.publish(json!({
+            json!({
                 "type": "saved",
                 "test_accuracy": last.test_accuracy,
                 "epochs": outcome.epochs.len(),
                 "seconds": outcome.seconds,
                 "artifact_dir": state.artifacts.root().display().to_string(),
-            }));
+            })
         }
         Err(error) => {
             let kind = match error {
                 crate::Error::Interrupted { .. } => "stopped",
                 _ => "failed",
             };
-            state.publish(json!({ "type": kind, "message": api_words(&error.to_string()) }));
+            json!({ "type": kind, "message": api_words(&error.to_string()) })
         }
-    }
-    *state.training.lock().expect("training lock") = false;
+    };
+    // Told and freed under one lock: a page that starts the next run on this event gets its
+    // 202, and the next run's history never holds this run's end.
+    let mut training = state.training.lock().expect("training lock");
+    state.publish(last_event);
+    *training = false;
 }
 
 /// `POST /api/train/stop`: asks the run to stop at the next batch (200), or 409 with none.
@@ -130,21 +135,22 @@ pub async fn events(
     Sse::new(all).keep_alive(KeepAlive::default())
 }
 
-/// Stops a run that no page has followed for [`IDLE_STOP`]; checks every few seconds.
+/// Stops a run that no page has followed for the state's idle time; checks every second.
 pub async fn idle_watch(state: SharedState) {
+    let idle_stop = state.idle_stop;
     loop {
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
         let followed = state.events.receiver_count() > 0;
         let mut last = state.last_follower.lock().expect("follower lock");
         if followed {
             *last = Instant::now();
         } else if *state.training.lock().expect("training lock")
-            && last.elapsed() >= IDLE_STOP
+            && last.elapsed() >= idle_stop
             && !interrupt::stop_requested()
         {
             interrupt::request_stop();
             state.publish(json!({ "type": "idle", "message": format!(
-                "no page followed the run for {} s: stopping it", IDLE_STOP.as_secs()) }));
+                "no page followed the run for {} s: stopping it", idle_stop.as_secs()) }));
         }
     }
 }

@@ -18,10 +18,16 @@ impl Server {
     /// Starts `backprop serve --port 0` on `artifact_dir` (and `data_dir` when given), and
     /// waits for the URL it prints.
     pub fn start(artifact_dir: &Path, data_dir: Option<&Path>) -> Self {
+        Self::start_with(artifact_dir, data_dir, &[])
+    }
+
+    /// [`Server::start`] with more flags.
+    pub fn start_with(artifact_dir: &Path, data_dir: Option<&Path>, flags: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_backprop"));
         command
             .args(["serve", "--port", "0", "--artifact-dir"])
-            .arg(artifact_dir);
+            .arg(artifact_dir)
+            .args(flags);
         if let Some(dir) = data_dir {
             command.arg("--data-dir").arg(dir);
         }
