@@ -347,6 +347,17 @@ pub fn check_all(cases: &[Case]) -> Vec<String> {
     failures.into_inner().unwrap()
 }
 
+/// Makes `path` a symbolic link to `/dev/zero`, a file that never ends.
+pub fn symlink_to_dev_zero(path: &Path) {
+    std::os::unix::fs::symlink("/dev/zero", path).unwrap();
+}
+
+/// A number not handed out before in this process (for unique directory names).
+pub fn unique() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Strings as owned arguments.
 pub fn args(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| w.to_string()).collect()
