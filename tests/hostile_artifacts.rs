@@ -11,7 +11,8 @@ use backprop::artifacts::ArtifactDir;
 use backprop::model::MlpConfig;
 use burn::module::Param;
 use burn::prelude::*;
-use common::hostile::{Case, Fixture, args, assert_none, check_all};
+use common::fixture::Fixture;
+use common::hostile::{Case, args, assert_none, check_all};
 
 /// What replaces a file of the artifact directory.
 #[derive(Clone)]

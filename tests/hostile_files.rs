@@ -8,7 +8,8 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::hostile::{Case, Fixture, args, assert_none, check_all, symlink_to_dev_zero, unique};
+use common::fixture::{Fixture, symlink_to_dev_zero, unique};
+use common::hostile::{Case, args, assert_none, check_all};
 use common::idx_bytes;
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

@@ -8,7 +8,8 @@ mod common;
 #[path = "hostile_flags/tables.rs"]
 mod tables;
 
-use common::hostile::{Case, Fixture, assert_none, check, check_all};
+use common::fixture::Fixture;
+use common::hostile::{Case, assert_none, check, check_all};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use tables::{Kind, commands, hostile_paths, hostile_values, invocation};

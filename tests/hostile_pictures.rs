@@ -7,7 +7,8 @@ mod common;
 use std::io::Write;
 use std::path::Path;
 
-use common::hostile::{Case, Fixture, args, assert_none, check_all, symlink_to_dev_zero, unique};
+use common::fixture::{Fixture, symlink_to_dev_zero, unique};
+use common::hostile::{Case, args, assert_none, check_all};
 
 /// A PNG of `width`×`height` grey pixels from rows of zeros (`rows` of them actually encoded).
 fn png(width: u32, height: u32, rows: u32) -> Vec<u8> {

@@ -7,7 +7,8 @@ mod common;
 
 use std::path::Path;
 
-use common::hostile::{Case, Fixture, args, assert_none, check_all, symlink_to_dev_zero, unique};
+use common::fixture::{Fixture, symlink_to_dev_zero, unique};
+use common::hostile::{Case, args, assert_none, check_all};
 
 /// A safetensors file from (name, dtype, shape, bytes) entries; `header_len` overrides the
 /// length prefix.

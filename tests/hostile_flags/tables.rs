@@ -1,7 +1,8 @@
 //! The tables of `tests/hostile_flags.rs`: what each flag of each subcommand takes, its
 //! hostile values, and a quick base invocation per subcommand that a hostile flag modifies.
 
-use crate::common::hostile::{Case, Fixture};
+use crate::common::fixture::Fixture;
+use crate::common::hostile::Case;
 
 /// What a flag takes, which decides its hostile values.
 #[derive(Debug, Clone, Copy)]
