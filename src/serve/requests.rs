@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::reply::ApiError;
 use crate::model::{Activation, Head, MlpConfig, WeightInit, choice_name};
+use crate::study::StudyConfig;
 use crate::train::{Engine, TrainingConfig};
 
 /// Largest picture `POST /api/predict` takes, per side.
@@ -150,14 +151,8 @@ impl CheckRequest {
     pub fn arguments(&self) -> Result<Vec<String>, ApiError> {
         let config = self.network.config();
         config.validate().map_err(ApiError::from_library)?;
-        let batch = self.batch_size.unwrap_or(64);
-        if !(1..=MAX_CHECK_BATCH).contains(&batch) {
-            return Err(ApiError::bad_request(format!(
-                "batch_size: must be between 1 and {MAX_CHECK_BATCH}, got {batch}"
-            )));
-        }
         let hidden: Vec<String> = config.hidden.iter().map(usize::to_string).collect();
-        Ok(vec![
+        let mut arguments = vec![
             "gradcheck".into(),
             "--json".into(),
             "--hidden".into(),
@@ -170,11 +165,20 @@ impl CheckRequest {
             choice_name(config.init),
             "--init-std".into(),
             config.init_std.to_string(),
-            "--batch-size".into(),
-            batch.to_string(),
-            "--seed".into(),
-            self.seed.unwrap_or(42).to_string(),
-        ])
+        ];
+        // Absent fields keep `gradcheck`'s own defaults (one place for each default).
+        if let Some(batch) = self.batch_size {
+            if !(1..=MAX_CHECK_BATCH).contains(&batch) {
+                return Err(ApiError::bad_request(format!(
+                    "batch_size: must be between 1 and {MAX_CHECK_BATCH}, got {batch}"
+                )));
+            }
+            arguments.extend(["--batch-size".into(), batch.to_string()]);
+        }
+        if let Some(seed) = self.seed {
+            arguments.extend(["--seed".into(), seed.to_string()]);
+        }
+        Ok(arguments)
     }
 }
 
@@ -191,8 +195,9 @@ pub struct StudyRequest {
 impl StudyRequest {
     /// The arguments of `backprop study` for this request (without the output directory).
     pub fn arguments(&self) -> Result<Vec<String>, ApiError> {
-        let depth = self.depth.unwrap_or(8);
-        let width = self.width.unwrap_or(64);
+        let defaults = StudyConfig::default();
+        let depth = self.depth.unwrap_or(defaults.depth);
+        let width = self.width.unwrap_or(defaults.width);
         let limit = self.train_limit.unwrap_or(5_000);
         for (field, value, max) in [("depth", depth, 16), ("width", width, 512)] {
             if !(1..=max).contains(&value) {
