@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Seconds per epoch and images per second of `backprop train`, for each engine × compiled-in CPU
-# backend × thread count: the median of RUNS runs of EPOCHS epochs each (60,000 training images
-# per epoch plus the 10,000-image test pass). The runs take turns (one of each row, then the
-# next round), so that a busy minute of the machine spreads over every row.
-# Usage: benches/compare.sh [RUNS] [EPOCHS]; THREADS="1 2" benches/compare.sh compares thread
-# counts (default: RAYON_NUM_THREADS, or 1 as the command line).
+# Epoch times of `backprop train` for each binary × backend × engine × hidden sizes × thread
+# count: the first epoch apart (on a GPU backend it carries the kernels' compilation and
+# autotune) and the steady epoch (median of the later epochs of all runs), from each run's
+# metrics.csv (60,000 training images per epoch, or --train-limit's, plus the 10,000-image test
+# pass). The runs take turns (one of each row, then the next round), so that a busy minute of
+# the machine spreads over every row.
+#
+# Usage: benches/compare.sh [RUNS] [EPOCHS]            (defaults 3 and 3; EPOCHS ≥ 2)
+# Environment:
+#   BACKENDS="flex ndarray wgpu"   backends tried; one not compiled in, or wgpu without a GPU
+#                                  adapter, gets a row saying so
+#   ENGINES="learner manual"       engines
+#   HIDDEN="132"                   hidden sizes, e.g. HIDDEN="132 512 1024,1024" (the crossover)
+#   THREADS="1"                    RAYON_NUM_THREADS values (default: RAYON_NUM_THREADS or 1)
+#   FEATURES=""                    cargo features of the build, e.g. FEATURES=wgpu
+#   BINS="path …"                  binaries to compare side by side instead of building one
+#                                  (e.g. a build before a change and one after)
+#   TRAIN_LIMIT=""                 --train-limit for every run (shorter epochs)
 # The last column is the CPU time the hypervisor gave to other machines while the row's runs
 # went on (/proc/stat "steal"), as a share of this machine's CPU time: figures taken while it
 # is high are not the machine's own speed.
@@ -12,32 +24,55 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 epochs=${2:-3}
+[ "$epochs" -ge 2 ] || { echo "EPOCHS must be at least 2 (the first is reported apart)" >&2; exit 2; }
+backends=${BACKENDS:-flex ndarray wgpu}
+engines=${ENGINES:-learner manual}
+hidden_list=${HIDDEN:-132}
 threads_list=${THREADS:-${RAYON_NUM_THREADS:-1}}
-cargo build --release --quiet
-bin=target/release/backprop
+if [ -z "${BINS:-}" ]; then
+  cargo build --release --quiet ${FEATURES:+--features "$FEATURES"}
+  bins=target/release/backprop
+else
+  bins=$BINS
+fi
+limit=()
+[ -z "${TRAIN_LIMIT:-}" ] || limit=(--train-limit "$TRAIN_LIMIT")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 # Total and steal jiffies of all CPUs.
 cpu_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $9}' /proc/stat; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
 
 rows=()
-for backend in flex ndarray; do
-  for engine in learner manual; do
-    for threads in $threads_list; do rows+=("$engine $backend $threads"); done
+for bin in $bins; do
+  for backend in $backends; do
+    for engine in $engines; do
+      for hidden in $hidden_list; do
+        for threads in $threads_list; do rows+=("$bin $backend $engine $hidden $threads"); done
+      done
+    done
   done
 done
-declare -A times ticks steals failed
+declare -A firsts steadies ticks steals failed
 for _ in $(seq "$runs"); do
   for row in "${rows[@]}"; do
-    read -r engine backend threads <<<"$row"
+    read -r bin backend engine hidden threads <<<"$row"
     [ -z "${failed[$row]:-}" ] || continue
     read -r total0 steal0 < <(cpu_ticks)
-    if line=$(RAYON_NUM_THREADS=$threads "$bin" train --engine "$engine" --backend "$backend" \
-      --epochs "$epochs" --artifact-dir "$out/run" 2>&1 | grep '^Wall time'); then
-      times[$row]+="$(sed -E 's/.* ([0-9.]+) s\/epoch.*/\1/' <<<"$line") "
+    rm -rf "$out/run"
+    if RAYON_NUM_THREADS=$threads XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp} "$bin" train \
+      --engine "$engine" --backend "$backend" --hidden "$hidden" --epochs "$epochs" \
+      --stop-above 100 "${limit[@]}" --artifact-dir "$out/run" >"$out/log" 2>&1; then
+      # metrics.csv: epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds
+      firsts[$row]+="$(awk -F, 'NR == 2 {print $6}' "$out/run/metrics.csv") "
+      steadies[$row]+="$(awk -F, 'NR > 2 {printf "%s ", $6}' "$out/run/metrics.csv")"
     else
-      failed[$row]=1
+      case "$(cat "$out/log")" in
+        *"not compiled in"*) failed[$row]="not compiled in" ;;
+        *"no usable GPU adapter"*) failed[$row]="no GPU adapter" ;;
+        *) failed[$row]="failed: $(tail -1 "$out/log")" ;;
+      esac
     fi
     read -r total1 steal1 < <(cpu_ticks)
     ticks[$row]=$((${ticks[$row]:-0} + total1 - total0))
@@ -45,18 +80,23 @@ for _ in $(seq "$runs"); do
   done
 done
 
-printf '%-8s %-8s %7s %9s %10s  %-18s %6s\n' engine backend threads "s/epoch" "images/s" "runs (s/epoch)" steal
+images=${TRAIN_LIMIT:-60000}
+printf '%-24s %-8s %-8s %-10s %7s %8s %8s %9s  %-24s %6s\n' binary backend engine hidden threads \
+  "first s" "steady s" "images/s" "steady epochs (s)" steal
 for row in "${rows[@]}"; do
-  read -r engine backend threads <<<"$row"
+  read -r bin backend engine hidden threads <<<"$row"
+  label=$(basename "$(dirname "$(dirname "$bin")")")/$(basename "$bin")
   if [ -n "${failed[$row]:-}" ]; then
-    printf '%-8s %-8s %7s %9s\n' "$engine" "$backend" "$threads" "not compiled"
+    printf '%-24s %-8s %-8s %-10s %7s  %s\n' "$label" "$backend" "$engine" "$hidden" "$threads" \
+      "${failed[$row]}"
     continue
   fi
-  median=$(tr ' ' '\n' <<<"${times[$row]}" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  rate=$(awk -v s="$median" 'BEGIN {printf "%.0f", 60000 / s}')
+  first=$(median <<<"${firsts[$row]}")
+  steady=$(median <<<"${steadies[$row]}")
+  rate=$(awk -v s="$steady" -v n="$images" 'BEGIN {printf "%.0f", n / s}')
   steal=$(awk -v d="${ticks[$row]}" -v s="${steals[$row]}" \
     'BEGIN {printf "%.0f%%", (d > 0) ? (100 * s / d) : 0}')
-  printf '%-8s %-8s %7s %9s %10s  %-18s %6s\n' "$engine" "$backend" "$threads" "$median" \
-    "$rate" "${times[$row]% }" "$steal"
+  printf '%-24s %-8s %-8s %-10s %7s %8s %8s %9s  %-24s %6s\n' "$label" "$backend" "$engine" \
+    "$hidden" "$threads" "$first" "$steady" "$rate" "${steadies[$row]% }" "$steal"
 done
 echo "$(nproc) cores; $(date -u +%Y-%m-%d)"

@@ -16,7 +16,7 @@ use backprop::gradients::manual;
 use backprop::model::MlpConfig;
 use backprop::run::train;
 use backprop::train::learner::GuardedMlp;
-use backprop::train::{Engine, Silent, TrainingConfig, shared};
+use backprop::train::{Engine, PassWatch, Silent, TrainingConfig, shared, train_step};
 use burn::module::Module;
 use burn::optim::SgdConfig;
 use burn::prelude::*;
@@ -53,7 +53,8 @@ fn sgd_step(c: &mut Criterion) {
             )
         });
 
-        // The engine's whole step (with the finiteness check), in two row blocks on a pool of
+        // The engine's whole step (with the device-side finiteness check and its reads, ten per
+        // run of steps), in two row blocks on a pool of
         // two threads, as RAYON_NUM_THREADS=2 runs it (src/manual/shards.rs); the loop runs
         // on that pool, so that no step pays a hand-over between pools.
         let two_threads = rayon::ThreadPoolBuilder::new()
@@ -64,16 +65,14 @@ fn sgd_step(c: &mut Criterion) {
             b.iter_custom(|iterations| {
                 two_threads.install(|| {
                     let started = Instant::now();
+                    let mut watch = PassWatch::training(model.head, iterations as usize);
                     for _ in 0..iterations {
                         let images = batch.images.clone();
-                        let step = backprop::train::train_step(
-                            model.clone(),
-                            images,
-                            &batch.targets,
-                            0.05,
-                            None,
-                        );
-                        black_box(step.unwrap());
+                        let targets = batch.targets.clone();
+                        let step =
+                            train_step(model.clone(), images, targets, 0.05, None, &mut watch);
+                        black_box(step);
+                        black_box(watch.batch_done());
                     }
                     started.elapsed()
                 })

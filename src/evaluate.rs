@@ -6,15 +6,16 @@ use crate::data::{Batches, MnistSplit};
 use crate::error::Result;
 use crate::loss::lab_loss_per_example;
 use crate::model::{Head, Mlp};
+use crate::readback::read_values;
 
 /// Examples per forward pass when evaluating (the size does not change the results).
 pub const EVAL_BATCH_SIZE: usize = 1000;
 
-/// Running sums of the lab loss and of correct predictions, kept on the device.
+/// Running sums of the lab loss and of correct predictions, kept on the device and read once.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
-    loss_sum: Option<Tensor<1>>,
-    correct: Option<Tensor<1, Int>>,
+    /// `[2]`: Σ lab loss, Σ correct predictions.
+    sums: Option<Tensor<1>>,
     count: usize,
 }
 
@@ -24,21 +25,18 @@ impl Tally {
         Self::default()
     }
 
-    /// Adds a batch.
+    /// Adds a batch (device work only, nothing is read).
     ///
     /// # Shapes
     /// - `logits`: `[m, k]`, `targets`: `[m]`
     pub fn add(&mut self, head: Head, logits: Tensor<2>, targets: Tensor<1, Int>) {
         let [m, _] = logits.dims();
         let loss = lab_loss_per_example(head, logits.clone(), targets.clone()).sum();
-        let correct = logits.argmax(1).reshape([m]).equal(targets).int().sum();
-        self.loss_sum = Some(match self.loss_sum.take() {
-            Some(sum) => sum + loss,
-            None => loss,
-        });
-        self.correct = Some(match self.correct.take() {
-            Some(sum) => sum + correct,
-            None => correct,
+        let correct = logits.argmax(1).reshape([m]).equal(targets).float().sum();
+        let batch = Tensor::cat(vec![loss, correct], 0);
+        self.sums = Some(match self.sums.take() {
+            Some(sums) => sums + batch,
+            None => batch,
         });
         self.count += m;
     }
@@ -48,15 +46,24 @@ impl Tally {
         self.count
     }
 
-    /// (mean lab loss, accuracy in %); reads the device once.
-    pub fn finish(self) -> (f64, f64) {
-        let (Some(loss), Some(correct)) = (self.loss_sum, self.correct) else {
-            return (f64::NAN, f64::NAN);
-        };
+    /// The device sums `[2]` (Σ loss, Σ correct), for a caller that reads them together with
+    /// other values; `None` before the first batch.
+    pub fn sums(&self) -> Option<Tensor<1>> {
+        self.sums.clone()
+    }
+
+    /// (mean lab loss, accuracy in %) from the values of [`Tally::sums`].
+    pub fn means(&self, sums: &[f64]) -> (f64, f64) {
         let n = self.count as f64;
-        let loss = loss.into_scalar::<f64>() / n;
-        let correct = correct.into_scalar::<i64>() as f64;
-        (loss, 100.0 * correct / n)
+        (sums[0] / n, 100.0 * sums[1] / n)
+    }
+
+    /// (mean lab loss, accuracy in %); reads the device once. NaN before the first batch.
+    pub fn finish(self) -> (f64, f64) {
+        match self.sums() {
+            Some(sums) => self.means(&read_values(vec![sums])),
+            None => (f64::NAN, f64::NAN),
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! backprop: the backpropagation lab (a 784-132-10 tanh/softmax MLP on MNIST) on Burn 0.22.
 //!
 //! Layers, bottom to top; a module imports only from those below it (ARCHITECTURE.md):
-//! - foundations: [`error`], [`limits`], [`rng`], [`files`], [`backend`], [`data`];
+//! - foundations: [`error`], [`limits`], [`rng`], [`files`], [`backend`], [`readback`],
+//!   [`data`];
 //! - [`model`]: the `Mlp` Burn module, its `MlpConfig`, parameter names and records;
 //! - [`loss`]: the training objective (exact, from logits) and the lab's reported loss;
 //! - [`gradients`]: the lab's equations by hand, Burn's autodiff, finite differences, and how
@@ -28,6 +29,7 @@ pub mod loss;
 pub mod model;
 pub mod plot;
 pub mod predict;
+pub mod readback;
 pub mod rng;
 pub mod run;
 pub mod serve;

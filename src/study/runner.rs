@@ -11,9 +11,9 @@ use super::result::SettingResult;
 use super::setting::InitChoice;
 use crate::data::{Batches, MnistBatch, MnistSplit, Order};
 use crate::error::Result;
-use crate::evaluate::{Tally, evaluate};
+use crate::evaluate::evaluate;
 use crate::model::Activation;
-use crate::train::{Divergence, train_step};
+use crate::train::{Divergence, PassWatch, train_step};
 
 /// Runs every setting of `config` on `train` (probes and training) and `test` (accuracy),
 /// calling `done` after each one (for progress output).
@@ -69,35 +69,37 @@ fn run_setting(
     let mut diverged = None;
     let mut train_accuracy = None;
     'epochs: for epoch in 1..=config.epochs {
-        let mut tally = Tally::new();
-        for (step, batch) in train.iter().enumerate() {
+        let mut watch = PassWatch::training(model.head, train.steps());
+        for batch in train.iter() {
             let batch = batch?;
-            match train_step(
-                model.clone(),
+            model = train_step(
+                model,
                 batch.images,
-                &batch.targets,
+                batch.targets,
                 config.lr,
                 config.clip_grad_norm,
-            ) {
-                Ok((updated, logits)) => {
-                    model = updated;
-                    tally.add(model.head, logits, batch.targets);
-                }
-                Err(detail) => {
-                    diverged = Some(Divergence {
-                        epoch,
-                        step: step + 1,
-                        detail,
-                    });
-                    break 'epochs;
-                }
-            }
+                &mut watch,
+            );
             after_step += 1;
-            if after.is_none() && after_step == config.steps {
+            let measure = after.is_none() && after_step == config.steps;
+            let reading = match watch.batch_done() {
+                None if measure => Some(watch.read()),
+                reading => reading,
+            };
+            if let Some((step, detail)) = reading.and_then(|r| r.divergence.clone()) {
+                after_step = (epoch - 1) * train.steps() + step - 1; // the finite steps
+                diverged = Some(Divergence {
+                    epoch,
+                    step,
+                    detail,
+                });
+                break 'epochs;
+            }
+            if measure {
                 after = Some(layer_stats(&model, probes, config.lr));
             }
         }
-        train_accuracy = Some(tally.finish().1);
+        train_accuracy = watch.last().map(|r| r.accuracy);
     }
     if diverged.is_some() {
         train_accuracy = None;

@@ -1,6 +1,7 @@
 //! The manual engine: the lab's equations ([`crate::gradients::manual`]) and plain SGD on the
 //! plain device, with no autodiff tape; same batches, metrics, events and stopping rule as the
-//! Learner.
+//! Learner. Nothing is read from the device at each step: each pass reads its sums a few times
+//! ([`PassWatch`]).
 
 use std::time::Instant;
 
@@ -9,10 +10,12 @@ use super::fit::{Fit, Job};
 use super::interrupt::stop_requested;
 use super::manual_step::train_step;
 use super::metrics::EpochMetrics;
-use super::observer::{Pass, Progress, notify};
+use super::observer::{Pass, Progress, SharedObserver, notify};
+use super::warmup::WarmUp;
+use super::watch::{PassReading, PassWatch};
 use crate::data::Batches;
-use crate::error::Result;
-use crate::evaluate::{EVAL_BATCH_SIZE, Tally, evaluate_batches};
+use crate::error::{Error, Result};
+use crate::evaluate::EVAL_BATCH_SIZE;
 use crate::model::Mlp;
 
 /// Trains `model` on the job's device from epoch `done.len() + 1`, after the epochs `done`, giving
@@ -22,37 +25,30 @@ pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Res
     let test = Batches::in_order(job.test, EVAL_BATCH_SIZE, job.device);
     let first = done.last().map_or(1, |e| e.epoch + 1);
     let mut epochs = done;
-    let progress = |epoch, pass, batches, images, total| {
-        let report = Progress {
-            epoch,
-            pass,
-            batches,
-            images,
-            total,
-        };
-        notify(observer, |o| o.progress(&report));
-    };
     for epoch in first..=config.epochs {
         let started = Instant::now();
-        let mut tally = Tally::new();
-        progress(epoch, Pass::Train, 0, 0, train.images());
-        for (step, batch) in train.iter().enumerate() {
+        let mut watch = PassWatch::training(model.head, train.steps());
+        let mut tell = Reporter::new(observer, epoch, Pass::Train, train.images());
+        for batch in train.iter() {
             let batch = batch?;
-            let (updated, logits) = train_step(
+            let images = batch.targets.dims()[0];
+            model = train_step(
                 model,
                 batch.images,
-                &batch.targets,
+                batch.targets,
                 config.lr,
                 config.clip_grad_norm,
-            )
-            .map_err(|detail| Divergence {
-                epoch,
-                step: step + 1,
-                detail,
-            })?;
-            model = updated;
-            tally.add(model.head, logits, batch.targets);
-            progress(epoch, Pass::Train, step + 1, tally.count(), train.images());
+                &mut watch,
+            );
+            tell.batch(images);
+            if let Some((step, detail)) = watch.batch_done().and_then(|r| r.divergence.clone()) {
+                return Err(Divergence {
+                    epoch,
+                    step,
+                    detail,
+                }
+                .into());
+            }
             if stop_requested() {
                 return Ok(Fit {
                     model,
@@ -61,22 +57,28 @@ pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Res
                 });
             }
         }
-        let (train_loss, train_accuracy) = tally.finish();
-        progress(epoch, Pass::Test, 0, 0, test.images());
-        let (test_loss, test_accuracy) = evaluate_batches(&model, &test, |batches, images| {
-            progress(epoch, Pass::Test, batches, images, test.images())
-        })?;
+        let trained = whole_pass(&watch)?;
+        let tell = Reporter::new(observer, epoch, Pass::Test, test.images());
+        let tested = test_pass(&model, &test, tell)?;
         let metrics = EpochMetrics {
             epoch,
-            train_loss,
-            train_accuracy,
-            test_loss,
-            test_accuracy,
+            train_loss: trained.loss,
+            train_accuracy: trained.accuracy,
+            test_loss: tested.last().map_or(f64::NAN, |r| r.loss),
+            test_accuracy: tested.last().map_or(f64::NAN, |r| r.accuracy),
             seconds: started.elapsed().as_secs_f64(),
         };
         epochs.push(metrics);
+        if epoch == first {
+            let warm_up = WarmUp {
+                epoch,
+                seconds: watch.warm_up() + tested.warm_up(),
+                epoch_seconds: metrics.seconds,
+            };
+            notify(observer, |o| o.warmed_up(&warm_up));
+        }
         notify(observer, |o| o.epoch_done(&metrics, Some(&model)))?;
-        if train_accuracy > config.stop_above {
+        if trained.accuracy > config.stop_above {
             break;
         }
     }
@@ -85,4 +87,56 @@ pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Res
         epochs,
         interrupted: false,
     })
+}
+
+/// The reading of a finished pass (its last batch is always read).
+fn whole_pass(watch: &PassWatch) -> Result<PassReading> {
+    watch
+        .last()
+        .filter(|_| watch.complete())
+        .cloned()
+        .ok_or_else(|| Error::Training("a pass ended before its last batch was read".into()))
+}
+
+/// The test pass after an epoch's steps: `model` over every batch of `test`, watched.
+fn test_pass(model: &Mlp, test: &Batches, mut tell: Reporter<'_>) -> Result<PassWatch> {
+    let mut watch = PassWatch::test(model.head, test.steps());
+    for batch in test.iter() {
+        let batch = batch?;
+        let images = batch.targets.dims()[0];
+        watch.add(model.forward(batch.images), batch.targets);
+        tell.batch(images);
+        watch.batch_done();
+    }
+    whole_pass(&watch)?;
+    Ok(watch)
+}
+
+/// Progress events of one pass, from host counters.
+struct Reporter<'a> {
+    observer: &'a SharedObserver,
+    progress: Progress,
+}
+
+impl<'a> Reporter<'a> {
+    /// Tells `observer` that `pass` of `epoch` starts, over `total` images.
+    fn new(observer: &'a SharedObserver, epoch: usize, pass: Pass, total: usize) -> Self {
+        let progress = Progress {
+            epoch,
+            pass,
+            batches: 0,
+            images: 0,
+            total,
+        };
+        notify(observer, |o| o.progress(&progress));
+        Self { observer, progress }
+    }
+
+    /// A batch of `images` images is done.
+    fn batch(&mut self, images: usize) {
+        self.progress.batches += 1;
+        self.progress.images += images;
+        let progress = self.progress;
+        notify(self.observer, |o| o.progress(&progress));
+    }
 }

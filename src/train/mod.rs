@@ -15,10 +15,12 @@ pub mod metrics;
 pub mod observer;
 pub mod printer;
 pub mod progress;
+pub mod warmup;
+pub mod watch;
 
 pub use checkpoint::{CheckpointWriter, Checkpoints, ResumePoint};
 pub use config::{Engine, TrainingConfig, check_batch, check_count, check_sgd};
-pub use divergence::{Divergence, DivergenceGuard, non_finite};
+pub use divergence::{Divergence, non_finite};
 pub use engine::{fit, load_checkpoint, training_batches};
 pub use fit::{Fit, Job};
 pub use manual_step::train_step;
@@ -27,3 +29,5 @@ pub use observer::{
     Fanout, Pass, Progress, RunObserver, RunStart, SharedObserver, Silent, notify, shared,
 };
 pub use printer::TerminalPrinter;
+pub use warmup::WarmUp;
+pub use watch::{Cadence, PassReading, PassWatch};

@@ -3,7 +3,8 @@
 //! page or a notebook.
 //!
 //! Events of a run, in order: [`RunObserver::started`]; per epoch, [`RunObserver::progress`]
-//! after each training batch (and each test batch), then [`RunObserver::epoch_done`]; at the
+//! after each training batch (and each test batch), then (for the run's first epoch)
+//! [`RunObserver::warmed_up`] and [`RunObserver::epoch_done`]; at the
 //! end exactly one of [`RunObserver::finished`], [`RunObserver::diverged`] or
 //! [`RunObserver::interrupted`]. Progress events carry host counters only: nothing is read
 //! back from the device for them.
@@ -13,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use super::config::TrainingConfig;
 use super::divergence::Divergence;
 use super::metrics::EpochMetrics;
+use super::warmup::WarmUp;
 use crate::error::Result;
 use crate::model::Mlp;
 
@@ -71,6 +73,10 @@ pub trait RunObserver {
 
     /// A pass of an epoch started (`batches` = 0) or a batch of it is done.
     fn progress(&mut self, _progress: &Progress) {}
+
+    /// The run's first epoch is complete (told just before its [`RunObserver::epoch_done`]):
+    /// how much of its time was warm-up, the kernels compiled and tuned on first use.
+    fn warmed_up(&mut self, _warm_up: &WarmUp) {}
 
     /// An epoch is complete. `model` is the model after it where the engine holds one
     /// between epochs (the manual engine); Burn's `Learner` checkpoints its own.
@@ -147,6 +153,13 @@ impl RunObserver for Fanout {
     fn progress(&mut self, progress: &Progress) {
         let _ = self.each(|o| {
             o.progress(progress);
+            Ok(())
+        });
+    }
+
+    fn warmed_up(&mut self, warm_up: &WarmUp) {
+        let _ = self.each(|o| {
+            o.warmed_up(warm_up);
             Ok(())
         });
     }

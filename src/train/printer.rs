@@ -1,10 +1,12 @@
-//! The terminal observer: one line per epoch in the lab's format, and a progress bar during
-//! each pass when stdout is a terminal.
+//! The terminal observer: one line per epoch in the lab's format (the first also says how long
+//! its warm-up took, when it stands out), and a progress bar during each pass when stdout is a
+//! terminal.
 
 use super::divergence::Divergence;
 use super::metrics::EpochMetrics;
 use super::observer::{Pass, Progress, RunObserver, RunStart};
 use super::progress::SplitProgress;
+use super::warmup::WarmUp;
 use crate::error::Result;
 use crate::model::Mlp;
 
@@ -13,6 +15,7 @@ use crate::model::Mlp;
 pub struct TerminalPrinter {
     total_epochs: usize,
     bar: SplitProgress,
+    warm_up: Option<WarmUp>,
 }
 
 impl TerminalPrinter {
@@ -40,9 +43,21 @@ impl RunObserver for TerminalPrinter {
         }
     }
 
+    fn warmed_up(&mut self, warm_up: &WarmUp) {
+        self.warm_up = Some(*warm_up).filter(WarmUp::noticeable);
+    }
+
     fn epoch_done(&mut self, metrics: &EpochMetrics, _model: Option<&Mlp>) -> Result<()> {
         self.bar.finish();
-        println!("{}", metrics.line(self.total_epochs));
+        let mut line = metrics.line(self.total_epochs);
+        if let Some(warm_up) = self.warm_up.take() {
+            line.push_str(&format!(
+                " - warm-up {:.1} s of {:.1} s (first-use costs: kernel compilation and \
+                 autotune on a GPU)",
+                warm_up.seconds, warm_up.epoch_seconds
+            ));
+        }
+        println!("{line}");
         Ok(())
     }
 

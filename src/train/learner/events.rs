@@ -1,24 +1,25 @@
 //! A `MetricsRenderer` for Burn's `Learner` that turns its callbacks into the events of a
 //! [`RunObserver`](crate::train::RunObserver): progress after each batch, and the epoch's
-//! metrics once Burn has its whole-epoch values. It also passes a signal's stop request on to
-//! the Learner.
+//! figures, read on the device by the [`LearnerPasses`], once the epoch ends. It also passes a
+//! signal's stop request on to the Learner.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use burn::train::logger::{EvaluationProgressLogger, TrainingProgressLogger};
-use burn::train::metric::{MetricDefinition, MetricEntry, MetricId, NumericEntry};
+use burn::train::metric::MetricDefinition;
 use burn::train::renderer::{
     EvaluationName, MetricState, MetricsRenderer, MetricsRendererEvaluation,
     MetricsRendererTraining,
 };
 use burn::train::{Interrupter, LearnerSummary};
 
+use super::passes::LearnerPasses;
 use crate::error::Error;
 use crate::train::interrupt::stop_requested;
 use crate::train::metrics::EpochMetrics;
 use crate::train::observer::{Pass, Progress, SharedObserver, notify};
+use crate::train::warmup::WarmUp;
 
 /// Epochs completed so far, shared between the renderer, the stopping rule and the engine.
 pub type EpochLog = Arc<Mutex<Vec<EpochMetrics>>>;
@@ -26,43 +27,36 @@ pub type EpochLog = Arc<Mutex<Vec<EpochMetrics>>>;
 /// The first error an observer returned, kept for the engine to report.
 pub type ObserverError = Arc<Mutex<Option<Error>>>;
 
-/// Final (whole-epoch) values of the two metrics of one split.
-#[derive(Debug, Default, Clone, Copy)]
-struct SplitValues {
-    loss: f64,
-    accuracy: f64,
-}
-
 /// Forwards the Learner's progress and epochs to an observer and records each epoch in an
 /// [`EpochLog`].
 pub struct LearnerEvents {
     log: EpochLog,
     observer: SharedObserver,
     error: ObserverError,
-    names: HashMap<MetricId, String>,
-    train: SplitValues,
-    test: SplitValues,
+    passes: LearnerPasses,
+    warmed_up: bool,
     epoch_start: Instant,
     progress: Progress,
     interrupter: Interrupter,
 }
 
 impl LearnerEvents {
-    /// Events that append to `log`, go to `observer` (its first error lands in `error` and stops
-    /// the run), and pass a signal's stop request to `interrupter`.
+    /// Events that append to `log` the epochs measured by `passes`, go to `observer` (its first
+    /// error lands in `error` and stops the run), and pass a signal's stop request to
+    /// `interrupter`.
     pub fn new(
         log: EpochLog,
         observer: SharedObserver,
         error: ObserverError,
+        passes: LearnerPasses,
         interrupter: Interrupter,
     ) -> Self {
         Self {
             log,
             observer,
             error,
-            names: HashMap::new(),
-            train: SplitValues::default(),
-            test: SplitValues::default(),
+            passes,
+            warmed_up: false,
             epoch_start: Instant::now(),
             progress: Progress {
                 epoch: 1,
@@ -75,16 +69,12 @@ impl LearnerEvents {
         }
     }
 
-    /// Keeps the whole-epoch value of a metric, which Burn sends once the split ends.
-    fn record(names: &HashMap<MetricId, String>, values: &mut SplitValues, state: MetricState) {
-        let MetricState::Numeric(entry, Some(NumericEntry::Final(value))) = state else {
-            return;
-        };
-        let MetricEntry { metric_id, .. } = entry;
-        match names.get(&metric_id).map(String::as_str) {
-            Some("Loss") => values.loss = value,
-            Some("Accuracy") => values.accuracy = value,
-            _ => {}
+    /// Keeps the observer's first error and stops the run.
+    fn fail(&self, error: Error) {
+        let mut first = self.error.lock().expect("observer error lock");
+        if first.is_none() {
+            *first = Some(error);
+            self.interrupter.stop(Some("an observer failed"));
         }
     }
 
@@ -95,13 +85,10 @@ impl LearnerEvents {
 }
 
 impl MetricsRendererTraining for LearnerEvents {
-    fn update_train(&mut self, state: MetricState) {
-        Self::record(&self.names, &mut self.train, state);
-    }
+    // No Burn metric is registered: the figures come from the passes.
+    fn update_train(&mut self, _state: MetricState) {}
 
-    fn update_valid(&mut self, state: MetricState) {
-        Self::record(&self.names, &mut self.test, state);
-    }
+    fn update_valid(&mut self, _state: MetricState) {}
 
     fn on_train_end(
         &mut self,
@@ -123,23 +110,35 @@ impl TrainingProgressLogger for LearnerEvents {
     }
 
     fn update_epoch(&mut self, epoch: usize) {
+        let seconds = self.epoch_start.elapsed().as_secs_f64();
+        self.epoch_start = Instant::now();
+        let Some(passes) = self.passes.take_epoch() else {
+            self.fail(Error::Training(format!(
+                "epoch {epoch} ended before both of its passes were read"
+            )));
+            return;
+        };
         let metrics = EpochMetrics {
             epoch,
-            train_loss: self.train.loss,
-            train_accuracy: self.train.accuracy,
-            test_loss: self.test.loss,
-            test_accuracy: self.test.accuracy,
-            seconds: self.epoch_start.elapsed().as_secs_f64(),
+            train_loss: passes.train.loss,
+            train_accuracy: passes.train.accuracy,
+            test_loss: passes.test.loss,
+            test_accuracy: passes.test.accuracy,
+            seconds,
         };
         self.log.lock().expect("epoch log lock").push(metrics);
-        if let Err(error) = notify(&self.observer, |o| o.epoch_done(&metrics, None)) {
-            let mut first = self.error.lock().expect("observer error lock");
-            if first.is_none() {
-                *first = Some(error);
-                self.interrupter.stop(Some("an observer failed"));
-            }
+        if !self.warmed_up {
+            self.warmed_up = true;
+            let warm_up = WarmUp {
+                epoch,
+                seconds: passes.warm_up,
+                epoch_seconds: seconds,
+            };
+            notify(&self.observer, |o| o.warmed_up(&warm_up));
         }
-        self.epoch_start = Instant::now();
+        if let Err(error) = notify(&self.observer, |o| o.epoch_done(&metrics, None)) {
+            self.fail(error);
+        }
     }
 
     fn start_split(&mut self, split: &str, total_items: usize) {
@@ -194,8 +193,5 @@ impl MetricsRendererEvaluation for LearnerEvents {
 impl MetricsRenderer for LearnerEvents {
     fn manual_close(&mut self) {}
 
-    fn register_metric(&mut self, definition: MetricDefinition) {
-        self.names
-            .insert(definition.metric_id, definition.name.to_string());
-    }
+    fn register_metric(&mut self, _definition: MetricDefinition) {}
 }

@@ -10,10 +10,10 @@ use burn::optim::SgdConfig;
 use burn::prelude::*;
 use burn::train::checkpoint::{FileCheckpointer, KeepLastNCheckpoints};
 use burn::train::logger::InMemoryMetricLogger;
-use burn::train::metric::{AccuracyMetric, LossMetric};
 use burn::train::{Interrupter, Learner, SupervisedTraining};
 
 use super::events::{EpochLog, LearnerEvents, ObserverError};
+use super::passes::LearnerPasses;
 use super::step::GuardedMlp;
 use super::stop::StopAboveAccuracy;
 use crate::data::Batches;
@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
 use crate::model::{Mlp, MlpConfig, load_into};
 use crate::train::checkpoint::KEEP;
-use crate::train::divergence::DivergenceGuard;
 use crate::train::fit::{Fit, Job};
 use crate::train::metrics::EpochMetrics;
 
@@ -29,27 +28,30 @@ use crate::train::metrics::EpochMetrics;
 /// `done.len() + 1`, after the epochs `done` (restored from `checkpoints` when not empty).
 pub fn fit(job: &Job<'_>, model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
     let (config, train) = (job.config, job.train);
-    let test_loader = Batches::in_order(job.test, EVAL_BATCH_SIZE, job.device).loader();
+    let test = Batches::in_order(job.test, EVAL_BATCH_SIZE, job.device);
     let resume_from = done.last().map(|e| e.epoch);
     let log: EpochLog = Arc::new(Mutex::new(done));
     let observer_error: ObserverError = Arc::new(Mutex::new(None));
     let interrupter = Interrupter::new();
-    let guard = DivergenceGuard::new(
+    let passes = LearnerPasses::new(
+        model.head,
         resume_from.map_or(1, |epoch| epoch + 1),
         train.steps(),
+        test.steps(),
         interrupter.clone(),
     );
     let events = LearnerEvents::new(
         Arc::clone(&log),
         job.observer.clone(),
         Arc::clone(&observer_error),
+        passes.clone(),
         interrupter.clone(),
     );
     let dir = job.checkpoints.dir();
     // Nothing but our own files goes to the artifact directory: no experiment log, no metric
-    // files; checkpoints go to its checkpoint/ folder.
-    let mut training = SupervisedTraining::new(dir, train.loader(), test_loader)
-        .metrics((AccuracyMetric::new(), LossMetric::new()))
+    // files; checkpoints go to its checkpoint/ folder. No Burn metric either: each reads the
+    // device at every step; the passes measure the epoch on the device instead.
+    let mut training = SupervisedTraining::new(dir, train.loader(), test.loader())
         .num_epochs(config.epochs)
         .renderer(Box::new(events))
         .with_application_logger(None)
@@ -67,13 +69,13 @@ pub fn fit(job: &Job<'_>, model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
     }
 
     // `train()` puts the parameters on the autodiff twin of their device, tracking gradients.
-    let model = GuardedMlp::new(model, Some(guard.clone())).train();
+    let model = GuardedMlp::new(model, Some(passes.clone())).train();
     let clipping = config
         .clip_grad_norm
         .map(|norm| GradientClippingConfig::Norm(norm as f32));
     let optimizer = SgdConfig::new().with_gradient_clipping(clipping).init();
     let result = training.launch(Learner::new(model, optimizer, config.lr));
-    if let Some(divergence) = guard.divergence() {
+    if let Some(divergence) = passes.divergence() {
         return Err(divergence.into());
     }
     if let Some(error) = observer_error.lock().expect("observer error lock").take() {

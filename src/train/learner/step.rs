@@ -1,52 +1,44 @@
-//! What Burn's `Learner` trains: the [`Mlp`] wrapped with the divergence guard that checks each
-//! training step, and the steps themselves.
+//! What Burn's `Learner` trains: the [`Mlp`] with the [`LearnerPasses`] that watch its steps,
+//! and the steps themselves.
 //!
-//! Gradients come from the exact objective ([`loss::objective`]); the metric loss is the lab's
-//! reported loss ([`loss::lab_loss_per_example`]), one value per example so that Burn's
-//! `LossMetric` averages over examples.
+//! Gradients come from the exact objective ([`loss::objective`]); the figures of each pass (the
+//! lab's reported loss, accuracy) and the divergence check are kept on the device by the
+//! passes, which read them a few times per pass. A step hands the Learner no output to measure
+//! (`()`), so nothing of Burn's reads the device per step either.
 
 use burn::prelude::*;
 use burn::tensor::Gradients;
-use burn::train::{ClassificationOutput, InferenceStep, TrainOutput, TrainStep};
+use burn::train::{InferenceStep, TrainOutput, TrainStep};
 
+use super::passes::LearnerPasses;
 use crate::data::MnistBatch;
 use crate::loss;
 use crate::model::Mlp;
-use crate::train::divergence::{DivergenceGuard, non_finite};
 
 /// The model as the `Learner` trains it. Its record holds the model's parameters under `mlp.`.
 #[derive(Module, Debug)]
 pub struct GuardedMlp {
     /// The network being trained.
     pub mlp: Mlp,
-    /// Counts the steps and records the first one whose loss or gradients are not finite.
+    /// Sums each pass's figures and checks each training step, on the device.
     #[module(skip)]
-    pub guard: Option<DivergenceGuard>,
+    pub passes: Option<LearnerPasses>,
 }
 
 impl GuardedMlp {
-    /// `mlp` with `guard` watching its training steps.
-    pub fn new(mlp: Mlp, guard: Option<DivergenceGuard>) -> Self {
-        Self { mlp, guard }
+    /// `mlp` with `passes` watching its steps (none: steps are not measured).
+    pub fn new(mlp: Mlp, passes: Option<LearnerPasses>) -> Self {
+        Self { mlp, passes }
     }
 
-    /// Forward pass and lab loss of a batch, for the metrics.
-    fn classify(&self, batch: MnistBatch) -> ClassificationOutput {
-        let logits = self.mlp.forward(batch.images); // [m, k]
-        let reported = loss::lab_loss_per_example(
-            self.mlp.head,
-            logits.clone().detach(),
-            batch.targets.clone(),
-        );
-        ClassificationOutput::new(reported, logits, batch.targets)
-    }
-
-    /// What is not finite among this step's loss and gradients (see [`non_finite`]).
-    fn non_finite_in_step(&self, objective: Tensor<1>, grads: &Gradients) -> Option<String> {
-        // A parameter without a gradient would be a bug; it counts as not finite.
-        let missing = || Tensor::<1>::from_floats([f32::NAN], &objective.device().inner());
-        let sums = self
-            .mlp
+    /// The sum of each parameter's gradient, `W1, b1, W2, b2, …`, on the plain device; a
+    /// missing gradient (a bug) counts as NaN.
+    ///
+    /// # Shapes
+    /// - returns `2L` tensors of shape `[1]`
+    fn gradient_sums(&self, grads: &Gradients, device: &Device) -> Vec<Tensor<1>> {
+        let missing = || Tensor::<1>::from_floats([f32::NAN], device);
+        self.mlp
             .layers()
             .flat_map(|layer| {
                 let weight = layer.weight.grad(grads).map(|g| g.sum());
@@ -57,37 +49,35 @@ impl GuardedMlp {
                     .map(|g| g.sum());
                 [weight.unwrap_or_else(missing), bias.unwrap_or_else(missing)]
             })
-            .collect();
-        non_finite(objective.inner(), sums)
+            .collect()
     }
 }
 
 impl TrainStep for GuardedMlp {
     type Input = MnistBatch;
-    type Output = ClassificationOutput;
+    type Output = ();
 
-    fn step(&self, batch: MnistBatch) -> TrainOutput<ClassificationOutput> {
+    fn step(&self, batch: MnistBatch) -> TrainOutput<()> {
         let logits = self.mlp.forward(batch.images); // [m, k]
         let objective = loss::objective(self.mlp.head, logits.clone(), batch.targets.clone());
-        let reported = loss::lab_loss_per_example(
-            self.mlp.head,
-            logits.clone().detach(),
-            batch.targets.clone(),
-        );
-        let output = ClassificationOutput::new(reported, logits, batch.targets);
         let grads = objective.clone().backward();
-        if let Some(guard) = &self.guard {
-            guard.step(self.non_finite_in_step(objective, &grads));
+        if let Some(passes) = &self.passes {
+            let objective = objective.inner();
+            let sums = self.gradient_sums(&grads, &objective.device());
+            passes.training_step(logits.inner(), batch.targets.inner(), objective, sums);
         }
-        TrainOutput::new(self, grads, output)
+        TrainOutput::new(self, grads, ())
     }
 }
 
 impl InferenceStep for GuardedMlp {
     type Input = MnistBatch;
-    type Output = ClassificationOutput;
+    type Output = ();
 
-    fn step(&self, batch: MnistBatch) -> ClassificationOutput {
-        self.classify(batch)
+    fn step(&self, batch: MnistBatch) {
+        if let Some(passes) = &self.passes {
+            let logits = self.mlp.forward(batch.images); // [m, k]
+            passes.test_batch(logits.inner(), batch.targets.inner());
+        }
     }
 }

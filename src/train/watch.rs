@@ -1,0 +1,200 @@
+//! What a pass over batches (an epoch's training steps, or its test pass) keeps on the device,
+//! and when it reads it back: sums of the lab loss and of correct predictions, and a record of
+//! the first step whose loss or gradients were not finite. Nothing is read at each step: a pass
+//! reads [`TRAINING_READS`] (or [`TEST_READS`]) times, whatever its number of batches, so a GPU
+//! never waits for the host between two reads. Both engines and the study use it.
+
+use burn::prelude::*;
+
+use super::divergence::{describe, non_finite_codes};
+use super::warmup::Laps;
+use crate::evaluate::Tally;
+use crate::model::Head;
+use crate::readback::read_values;
+
+/// Reads of a training pass: often enough that a divergence stops the run within a tenth of an
+/// epoch, rarely enough that the device is never starved.
+pub const TRAINING_READS: usize = 10;
+
+/// Reads of a test pass: half way (to tell the first batches' warm-up from the steady speed)
+/// and at the end.
+pub const TEST_READS: usize = 2;
+
+/// When a pass of `batches` batches reads: after every `every`-th batch and after the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cadence {
+    batches: usize,
+    every: usize,
+}
+
+impl Cadence {
+    /// At most `reads` reads over `batches` batches, evenly spaced, the last after the last batch.
+    pub fn new(batches: usize, reads: usize) -> Self {
+        Self {
+            batches,
+            every: batches.div_ceil(reads.max(1)).max(1),
+        }
+    }
+
+    /// Whether the pass reads after its `batch`-th batch (1-based).
+    pub fn due(&self, batch: usize) -> bool {
+        batch.is_multiple_of(self.every) || batch == self.batches
+    }
+
+    /// How many reads a whole pass makes.
+    pub fn reads(&self) -> usize {
+        self.batches.div_ceil(self.every)
+    }
+}
+
+/// What one read of a pass found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassReading {
+    /// Batches done when it was read.
+    pub batches: usize,
+    /// Images done when it was read.
+    pub images: usize,
+    /// Mean lab loss over those images.
+    pub loss: f64,
+    /// Accuracy in percent over those images.
+    pub accuracy: f64,
+    /// The 1-based step whose loss or gradients were first not finite, and what was not.
+    pub divergence: Option<(usize, String)>,
+}
+
+/// The device-side state of one pass and its read schedule.
+#[derive(Debug)]
+pub struct PassWatch {
+    head: Head,
+    tally: Tally,
+    /// `[1 + codes]`: the 1-based step of the first non-finite step (0 while none), then that
+    /// step's codes from [`non_finite_codes`]. Training passes only.
+    first_bad: Option<Tensor<1>>,
+    cadence: Cadence,
+    batches: usize,
+    laps: Laps,
+    last: Option<PassReading>,
+}
+
+impl PassWatch {
+    /// A training pass of `steps` SGD steps of a model with output `head`.
+    pub fn training(head: Head, steps: usize) -> Self {
+        Self::new(head, Cadence::new(steps, TRAINING_READS))
+    }
+
+    /// A test pass of `batches` batches.
+    pub fn test(head: Head, batches: usize) -> Self {
+        Self::new(head, Cadence::new(batches, TEST_READS))
+    }
+
+    fn new(head: Head, cadence: Cadence) -> Self {
+        Self {
+            head,
+            tally: Tally::new(),
+            first_bad: None,
+            cadence,
+            batches: 0,
+            laps: Laps::start(),
+            last: None,
+        }
+    }
+
+    /// Adds a batch's loss and correct predictions to the device sums (nothing is read).
+    ///
+    /// # Shapes
+    /// - `logits`: `[m, k]`, `targets`: `[m]`
+    pub fn add(&mut self, logits: Tensor<2>, targets: Tensor<1, Int>) {
+        self.tally.add(self.head, logits, targets);
+    }
+
+    /// Records on the device whether this step's objective and gradients are finite, keeping
+    /// the first step that was not (nothing is read).
+    ///
+    /// # Shapes
+    /// - `objective`: `[1]`; each of `gradient_sums`: `[1]`, in `W1, b1, W2, b2, …` order
+    pub fn check_step(&mut self, objective: Tensor<1>, gradient_sums: Vec<Tensor<1>>) {
+        let step = (self.batches + 1) as f64;
+        let codes = non_finite_codes(objective, gradient_sums); // [1 + 2L]
+        let [n] = codes.dims();
+        let bad = codes.clone().greater_elem(0.0).any().float(); // [1]: 1 when any is not finite
+        let candidate = Tensor::cat(vec![bad.mul_scalar(step), codes], 0); // [2 + 2L]
+        let record = self
+            .first_bad
+            .take()
+            .unwrap_or_else(|| Tensor::zeros([n + 1], &candidate.device()));
+        let seen = record.clone().slice(0..1).greater_elem(0.0).expand([n + 1]);
+        self.first_bad = Some(candidate.mask_where(seen, record));
+    }
+
+    /// Counts a finished batch and, when one is due, reads the device (once) and gives what it
+    /// found.
+    pub fn batch_done(&mut self) -> Option<&PassReading> {
+        self.batches += 1;
+        if !self.cadence.due(self.batches) {
+            return None;
+        }
+        Some(self.read())
+    }
+
+    /// Reads the device now (once), out of the cadence: for a caller that must know the model
+    /// is still finite before it measures it.
+    pub fn read(&mut self) -> &PassReading {
+        let parts: Vec<Tensor<1>> = self
+            .tally
+            .sums()
+            .into_iter()
+            .chain(self.first_bad.clone())
+            .collect();
+        let values = read_values(parts);
+        self.laps.lap(self.batches);
+        let (loss, accuracy) = self.tally.means(&values);
+        let divergence = match values.get(2) {
+            Some(&step) if step > 0.0 => Some((
+                step as usize,
+                describe(&values[3..], values.len() - 4).unwrap_or_default(),
+            )),
+            _ => None,
+        };
+        self.last.insert(PassReading {
+            batches: self.batches,
+            images: self.tally.count(),
+            loss,
+            accuracy,
+            divergence,
+        })
+    }
+
+    /// Whether every batch of the pass is done (and read).
+    pub fn complete(&self) -> bool {
+        self.batches >= self.cadence.batches
+    }
+
+    /// The last reading; after the last batch, the whole pass's.
+    pub fn last(&self) -> Option<&PassReading> {
+        self.last.as_ref()
+    }
+
+    /// Seconds of this pass that its first batches took beyond the pass's steady speed: the
+    /// warm-up (kernels compiled and tuned on first use). See [`Laps::excess`].
+    pub fn warm_up(&self) -> f64 {
+        self.laps.excess()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pass_reads_at_most_its_reads_and_always_after_its_last_batch() {
+        for batches in [1, 2, 5, 9, 10, 11, 47, 469, 470, 10_000] {
+            for reads in [TRAINING_READS, TEST_READS] {
+                let cadence = Cadence::new(batches, reads);
+                let due: Vec<usize> = (1..=batches).filter(|&b| cadence.due(b)).collect();
+                assert_eq!(due.len(), cadence.reads(), "{batches} {reads}");
+                assert!(due.len() <= reads && due.len() >= reads.min(batches) / 2);
+                assert_eq!(due.last(), Some(&batches), "{batches} {reads}");
+            }
+        }
+    }
+}
