@@ -9,7 +9,8 @@ use backprop::artifacts::ArtifactDir;
 use backprop::model::{Activation, MlpConfig};
 use backprop::run::train;
 use backprop::train::{
-    Divergence, Engine, EpochMetrics, Pass, Progress, RunObserver, RunStart, TrainingConfig, shared,
+    Divergence, Engine, EpochMetrics, Pass, Progress, RunObserver, RunStart, TrainingConfig,
+    WarmUp, shared,
 };
 use burn::prelude::*;
 
@@ -23,6 +24,7 @@ enum Event {
         steps_per_epoch: usize,
     },
     Progress(Progress),
+    WarmedUp(usize),
     EpochDone(usize),
     Diverged(usize, usize),
     Interrupted,
@@ -55,6 +57,12 @@ impl RunObserver for Recorder {
             .unwrap()
             .events
             .push(Event::Progress(*progress));
+    }
+
+    fn warmed_up(&mut self, warm_up: &WarmUp) {
+        assert!(warm_up.seconds >= 0.0 && warm_up.seconds <= warm_up.epoch_seconds);
+        let event = Event::WarmedUp(warm_up.epoch);
+        self.0.lock().unwrap().events.push(event);
     }
 
     fn epoch_done(
@@ -122,6 +130,15 @@ fn both_engines_tell_the_same_events_of_a_run() {
         }
     );
     assert_eq!(events.last(), Some(&Event::Finished(2)));
+    // The warm-up is told once, just before the first epoch's figures.
+    let told: Vec<usize> = (0..events.len())
+        .filter(|&i| matches!(events[i], Event::WarmedUp(_)))
+        .collect();
+    assert_eq!(told.len(), 1, "{events:?}");
+    assert_eq!(
+        events[told[0]..=told[0] + 1],
+        [Event::WarmedUp(1), Event::EpochDone(1)]
+    );
     let train_steps = |epoch| {
         events
             .iter()

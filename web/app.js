@@ -324,7 +324,9 @@ function onRunEvent(event) {
       epochs.push(event);
       redrawCurves();
       setStatus($("train-status"), `Epoch ${event.epoch}: loss ${event.train_loss.toFixed(4)}, ` +
-        `test accuracy ${event.test_accuracy.toFixed(2)} % (${event.seconds.toFixed(2)} s)`);
+        `test accuracy ${event.test_accuracy.toFixed(2)} % (${event.seconds.toFixed(2)} s` +
+        (event.warm_up_seconds == null ? ")"
+          : `, of which ${event.warm_up_seconds.toFixed(1)} s warm-up: kernels compiled on first use)`));
       break;
     case "saved":
       running(false);

@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::model::{Mlp, choice_name};
 use crate::study::layer_stats;
 use crate::train::{
-    Divergence, EpochMetrics, Pass, Progress, RunObserver, RunStart, interrupt, shared,
+    Divergence, EpochMetrics, Pass, Progress, RunObserver, RunStart, WarmUp, interrupt, shared,
 };
 
 /// A run that no page has followed for this long is stopped (its checkpoint remains), unless
@@ -161,6 +161,7 @@ struct WebObserver {
     probe: MnistBatch,
     lr: f64,
     next_report: usize,
+    warm_up: Option<f64>,
 }
 
 impl WebObserver {
@@ -172,6 +173,7 @@ impl WebObserver {
             probe,
             lr: 0.0,
             next_report: 0,
+            warm_up: None,
         }
     }
 
@@ -219,6 +221,10 @@ impl RunObserver for WebObserver {
         }));
     }
 
+    fn warmed_up(&mut self, warm_up: &WarmUp) {
+        self.warm_up = Some(warm_up.seconds).filter(|_| warm_up.noticeable());
+    }
+
     fn epoch_done(&mut self, metrics: &EpochMetrics, model: Option<&Mlp>) -> Result<()> {
         // Burn's Learner keeps its model between epochs: ‖dW_l‖ comes with the manual engine.
         let norms = model.map(|m| self.gradient_norms(m));
@@ -230,6 +236,7 @@ impl RunObserver for WebObserver {
             "test_loss": metrics.test_loss,
             "test_accuracy": metrics.test_accuracy,
             "seconds": metrics.seconds,
+            "warm_up_seconds": self.warm_up.take(),
             "gradient_norms": norms,
         }));
         Ok(())

@@ -11,7 +11,7 @@ use super::interrupt::stop_requested;
 use super::manual_step::train_step;
 use super::metrics::EpochMetrics;
 use super::observer::{Pass, Progress, SharedObserver, notify};
-use super::warmup::WarmUp;
+use super::warmup::warm_up;
 use super::watch::{PassReading, PassWatch};
 use crate::data::Batches;
 use crate::error::{Error, Result};
@@ -70,11 +70,8 @@ pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Res
         };
         epochs.push(metrics);
         if epoch == first {
-            let warm_up = WarmUp {
-                epoch,
-                seconds: watch.warm_up() + tested.warm_up(),
-                epoch_seconds: metrics.seconds,
-            };
+            let steady = watch.steady_seconds() + tested.steady_seconds();
+            let warm_up = warm_up(epoch, metrics.seconds, steady);
             notify(observer, |o| o.warmed_up(&warm_up));
         }
         notify(observer, |o| o.epoch_done(&metrics, Some(&model)))?;

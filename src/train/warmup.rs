@@ -1,8 +1,9 @@
 //! Warm-up: the first steps on a GPU backend compile and tune each kernel on its first use
 //! (seconds to tens of seconds with wgpu), so the first epoch is slow for reasons that have
 //! nothing to do with the speed of training. A pass measures the wall time between its reads
-//! ([`Laps`]); the share of it beyond the pass's steady speed is its warm-up, reported with the
-//! first epoch of a run so that nobody takes that epoch's time for the training speed.
+//! ([`Laps`]), which gives its steady speed; the part of the epoch's time beyond what its passes
+//! take at that speed is its warm-up, reported with the first epoch of a run so that nobody
+//! takes that epoch's time for the training speed.
 
 use std::time::Instant;
 
@@ -57,25 +58,33 @@ impl Laps {
         (self.last, self.batches) = (now, batches);
     }
 
-    /// Seconds the laps took beyond the steady speed, the median seconds per batch of every
-    /// lap but the first: Σ max(0, tᵢ − nᵢ·median). The first lap carries the first use of
-    /// each kernel; a later lap can carry more (a last, smaller batch is a new shape).
-    /// 0 with fewer than two laps (no steady speed to compare with).
-    pub fn excess(&self) -> f64 {
+    /// Seconds the pass would have taken at its steady speed: its batches times the median
+    /// seconds per batch of every lap but the first (which carries the first use of each
+    /// kernel; a later lap can carry more, e.g. a last, smaller batch is a new shape, hence the
+    /// median). With fewer than two laps there is no steady speed to tell apart: the laps'
+    /// own time.
+    pub fn steady(&self) -> f64 {
         let mut rates: Vec<f64> = self.laps[1.min(self.laps.len())..]
             .iter()
             .filter(|(_, n)| *n > 0)
             .map(|(t, n)| t / *n as f64)
             .collect();
         if rates.is_empty() {
-            return 0.0;
+            return self.laps.iter().map(|(t, _)| t).sum();
         }
         rates.sort_by(f64::total_cmp);
-        let steady = rates[rates.len() / 2];
-        self.laps
-            .iter()
-            .map(|(t, n)| (t - *n as f64 * steady).max(0.0))
-            .sum()
+        rates[rates.len() / 2] * self.batches as f64
+    }
+}
+
+/// The warm-up of an epoch that took `epoch_seconds` and whose passes would have taken
+/// `steady_seconds` at their steady speed: everything beyond it (kernels compiled and tuned
+/// on first use, wherever in the epoch it happened).
+pub fn warm_up(epoch: usize, epoch_seconds: f64, steady_seconds: f64) -> WarmUp {
+    WarmUp {
+        epoch,
+        seconds: (epoch_seconds - steady_seconds).max(0.0),
+        epoch_seconds,
     }
 }
 
@@ -86,23 +95,26 @@ mod tests {
     fn laps(list: &[(f64, usize)]) -> Laps {
         Laps {
             last: Instant::now(),
-            batches: 0,
+            batches: list.iter().map(|(_, n)| n).sum(),
             laps: list.to_vec(),
         }
     }
 
     #[test]
-    fn the_excess_is_the_time_beyond_the_steady_speed() {
+    fn the_steady_time_leaves_out_the_first_uses() {
         // 10 laps of 47 steps at 0.01 s per step, the first 12 s longer, the last 3 s longer.
         let mut list = vec![(0.47, 47); 10];
         list[0].0 += 12.0;
         list[9].0 += 3.0;
-        assert!((laps(&list).excess() - 15.0).abs() < 1e-9);
+        assert!((laps(&list).steady() - 4.7).abs() < 1e-9);
+        let epoch = 4.7 + 15.0 + 0.5; // and 0.5 s before the first lap started
+        assert!((warm_up(1, epoch, laps(&list).steady()).seconds - 15.5).abs() < 1e-9);
         // A steady pass has none; one lap has nothing to compare with.
-        assert_eq!(laps(&[(0.47, 47); 10]).excess(), 0.0);
-        assert_eq!(laps(&[(9.0, 47)]).excess(), 0.0);
+        assert!((laps(&[(0.47, 47); 10]).steady() - 4.7).abs() < 1e-9);
+        assert_eq!(laps(&[(9.0, 47)]).steady(), 9.0);
         // A test pass of two laps of 5 batches.
-        assert!((laps(&[(4.5, 5), (0.5, 5)]).excess() - 4.0).abs() < 1e-9);
+        assert!((laps(&[(4.5, 5), (0.5, 5)]).steady() - 1.0).abs() < 1e-9);
+        assert_eq!(warm_up(1, 1.0, 2.0).seconds, 0.0);
     }
 
     #[test]

@@ -174,10 +174,10 @@ impl PassWatch {
         self.last.as_ref()
     }
 
-    /// Seconds of this pass that its first batches took beyond the pass's steady speed: the
-    /// warm-up (kernels compiled and tuned on first use). See [`Laps::excess`].
-    pub fn warm_up(&self) -> f64 {
-        self.laps.excess()
+    /// Seconds this pass would have taken at its steady speed (see [`Laps::steady`]); the
+    /// rest of an epoch's time is its warm-up ([`crate::train::warmup::warm_up`]).
+    pub fn steady_seconds(&self) -> f64 {
+        self.laps.steady()
     }
 }
 

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::train::interrupt::stop_requested;
 use crate::train::metrics::EpochMetrics;
 use crate::train::observer::{Pass, Progress, SharedObserver, notify};
-use crate::train::warmup::WarmUp;
+use crate::train::warmup::warm_up;
 
 /// Epochs completed so far, shared between the renderer, the stopping rule and the engine.
 pub type EpochLog = Arc<Mutex<Vec<EpochMetrics>>>;
@@ -129,11 +129,7 @@ impl TrainingProgressLogger for LearnerEvents {
         self.log.lock().expect("epoch log lock").push(metrics);
         if !self.warmed_up {
             self.warmed_up = true;
-            let warm_up = WarmUp {
-                epoch,
-                seconds: passes.warm_up,
-                epoch_seconds: seconds,
-            };
+            let warm_up = warm_up(epoch, seconds, passes.steady_seconds);
             notify(&self.observer, |o| o.warmed_up(&warm_up));
         }
         if let Err(error) = notify(&self.observer, |o| o.epoch_done(&metrics, None)) {

@@ -19,8 +19,9 @@ pub struct EpochPasses {
     pub train: PassReading,
     /// The test pass after the steps.
     pub test: PassReading,
-    /// Warm-up seconds of both passes (see [`PassWatch::warm_up`]).
-    pub warm_up: f64,
+    /// Seconds both passes would have taken at their steady speed (see
+    /// [`PassWatch::steady_seconds`]).
+    pub steady_seconds: f64,
 }
 
 /// Shared between the model's steps (the Learner's thread) and the renderer (its event thread).
@@ -107,7 +108,7 @@ impl LearnerPasses {
             return;
         }
         if let Some(watch) = state.train.take_if(|w| w.complete()) {
-            state.trained = watch.last().cloned().map(|r| (r, watch.warm_up()));
+            state.trained = watch.last().cloned().map(|r| (r, watch.steady_seconds()));
             state.epoch += 1;
         }
     }
@@ -126,11 +127,11 @@ impl LearnerPasses {
         watch.batch_done();
         if let Some(watch) = state.test.take_if(|w| w.complete()) {
             let tested = watch.last().cloned();
-            if let (Some((train, warm_up)), Some(test)) = (state.trained.take(), tested) {
+            if let (Some((train, steady)), Some(test)) = (state.trained.take(), tested) {
                 state.done = Some(EpochPasses {
                     train,
                     test,
-                    warm_up: warm_up + watch.warm_up(),
+                    steady_seconds: steady + watch.steady_seconds(),
                 });
             }
         }
