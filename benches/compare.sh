@@ -85,7 +85,7 @@ printf '%-24s %-8s %-8s %-10s %7s %8s %8s %9s  %-24s %6s\n' binary backend engin
   "first s" "steady s" "images/s" "steady epochs (s)" steal
 for row in "${rows[@]}"; do
   read -r bin backend engine hidden threads <<<"$row"
-  label=$(basename "$(dirname "$(dirname "$bin")")")/$(basename "$bin")
+  label=${bin#"$PWD"/}
   if [ -n "${failed[$row]:-}" ]; then
     printf '%-24s %-8s %-8s %-10s %7s  %s\n' "$label" "$backend" "$engine" "$hidden" "$threads" \
       "${failed[$row]}"

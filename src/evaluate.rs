@@ -52,10 +52,13 @@ impl Tally {
         self.sums.clone()
     }
 
-    /// (mean lab loss, accuracy in %) from the values of [`Tally::sums`].
+    /// (mean lab loss, accuracy in %) from the values of [`Tally::sums`]; NaN without them.
     pub fn means(&self, sums: &[f64]) -> (f64, f64) {
         let n = self.count as f64;
-        (sums[0] / n, 100.0 * sums[1] / n)
+        match sums {
+            [loss, correct, ..] => (loss / n, 100.0 * correct / n),
+            _ => (f64::NAN, f64::NAN),
+        }
     }
 
     /// (mean lab loss, accuracy in %); reads the device once. NaN before the first batch.

@@ -15,6 +15,22 @@ pub fn mnist() -> Mnist {
     Mnist::load(&default_data_dir()).expect("the shipped MNIST files load")
 }
 
+/// Trains `config` on `data` on the default device, silently, into a temporary directory
+/// removed afterwards.
+pub fn train_silently(
+    config: &backprop::train::TrainingConfig,
+    data: &Mnist,
+) -> backprop::Result<backprop::run::TrainOutcome> {
+    let dir = tempfile::tempdir().unwrap();
+    backprop::run::train(
+        config,
+        data,
+        &burn::prelude::Device::default(),
+        &backprop::artifacts::ArtifactDir::new(dir.path()),
+        backprop::train::shared(backprop::train::Silent),
+    )
+}
+
 /// Bytes of an IDX file of unsigned bytes with the given dimensions.
 pub fn idx_bytes(dims: &[u32], data: &[u8]) -> Vec<u8> {
     let mut bytes = vec![0, 0, 0x08, dims.len() as u8];
