@@ -70,27 +70,12 @@ impl Tally {
     }
 }
 
-/// Mean lab loss and accuracy (%) of `model` on all of `split`.
+/// Mean lab loss and accuracy (%) of `model` on all of `split`; reads the device once.
 pub fn evaluate(model: &Mlp, split: &MnistSplit, device: &Device) -> Result<(f64, f64)> {
-    evaluate_batches(
-        model,
-        &Batches::in_order(split, EVAL_BATCH_SIZE, device),
-        |_, _| {},
-    )
-}
-
-/// Mean lab loss and accuracy (%) of `model` over `batches`, calling `done(batches, images)`
-/// after each batch (for progress reports).
-pub fn evaluate_batches(
-    model: &Mlp,
-    batches: &Batches,
-    mut done: impl FnMut(usize, usize),
-) -> Result<(f64, f64)> {
     let mut tally = Tally::new();
-    for (index, batch) in batches.iter().enumerate() {
+    for batch in Batches::in_order(split, EVAL_BATCH_SIZE, device).iter() {
         let batch = batch?;
         tally.add(model.head, model.forward(batch.images), batch.targets);
-        done(index + 1, tally.count());
     }
     Ok(tally.finish())
 }
