@@ -9,13 +9,15 @@
 //!   to compare them;
 //! - [`evaluate`]: loss and accuracy over a split;
 //! - [`train`]: both engines, the run observer, the terminal printer, checkpoints;
-//! - using a model: [`artifacts`], [`export`], [`plot`], [`predict`];
+//! - using a model: [`artifacts`], [`export`], [`plot`], [`predict`], [`backward`] (the
+//!   lab's backward pass on one example, every step kept);
 //! - [`run`]: one training run end to end, artifacts included;
 //! - reports: [`gradcheck`], [`study`];
 //! - front-ends: [`cli`], the command line; [`serve`], the page and its JSON API.
 
 pub mod artifacts;
 pub mod backend;
+pub mod backward;
 pub mod cli;
 pub mod data;
 pub mod error;

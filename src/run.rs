@@ -107,6 +107,7 @@ fn run(
         train_images: train.images(),
         test_images: data.test.len(),
         steps_per_epoch: train.steps(),
+        model: model.clone(),
     };
     notify(&observers, |o| o.started(&start))?;
 

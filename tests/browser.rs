@@ -26,24 +26,25 @@ fn missing() -> Option<String> {
 }
 
 #[test]
-fn draw_train_and_check_in_headless_chromium() {
+fn draw_walk_backward_train_and_check_in_headless_chromium() {
     if let Some(reason) = missing() {
         assert!(
             std::env::var_os("BACKPROP_REQUIRE_BROWSER").is_none(),
             "BACKPROP_REQUIRE_BROWSER is set, but {reason}"
         );
-        eprintln!("SKIPPED draw_train_and_check_in_headless_chromium: {reason}");
+        eprintln!("SKIPPED draw_walk_backward_train_and_check_in_headless_chromium: {reason}");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let artifacts = dir.path().join("run");
     common::train_into(&artifacts);
     let server = Server::start(&artifacts, None);
-    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve.png");
+    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&screenshots).unwrap();
     let output = Command::new("node")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/page.mjs"))
         .arg(format!("{}/", server.url()))
-        .arg(&screenshot)
+        .arg(&screenshots)
         .output()
         .expect("node runs");
     let log = format!(
@@ -53,5 +54,8 @@ fn draw_train_and_check_in_headless_chromium() {
     );
     eprintln!("{log}");
     assert!(output.status.success(), "the browser test failed:\n{log}");
-    assert!(std::fs::metadata(&screenshot).is_ok_and(|m| m.len() > 10_000));
+    for name in ["serve.png", "backward.png", "units.png"] {
+        let size = std::fs::metadata(screenshots.join(name)).map_or(0, |m| m.len());
+        assert!(size > 10_000, "{name}: {size} bytes");
+    }
 }

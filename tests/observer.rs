@@ -35,6 +35,8 @@ enum Event {
 struct Record {
     events: Vec<Event>,
     metrics: Vec<EpochMetrics>,
+    /// The parameters of the model each `epoch_done` carried (`W1, b1, …`), if it carried one.
+    models: Vec<Option<Vec<backprop::gradients::FlatTensor>>>,
 }
 
 /// An observer that keeps every event.
@@ -68,11 +70,12 @@ impl RunObserver for Recorder {
     fn epoch_done(
         &mut self,
         metrics: &EpochMetrics,
-        _model: Option<&backprop::model::Mlp>,
+        model: Option<&backprop::model::Mlp>,
     ) -> backprop::Result<()> {
         let mut record = self.0.lock().unwrap();
         record.events.push(Event::EpochDone(metrics.epoch));
         record.metrics.push(*metrics);
+        record.models.push(model.map(common::parameters));
         Ok(())
     }
 
@@ -162,6 +165,17 @@ fn both_engines_tell_the_same_events_of_a_run() {
             total: 10_000
         })
     );
+    // Both engines hand over the model after each epoch, and the two agree (f32 rounding
+    // apart): the page draws the first layer's units from it, whichever engine runs.
+    assert_eq!(learner.models.len(), 2);
+    for (epoch, (l, m)) in learner.models.iter().zip(&manual.models).enumerate() {
+        let (l, m) = (
+            l.as_ref().expect("the Learner's model"),
+            m.as_ref().expect("the manual model"),
+        );
+        let apart = common::mismatches(l, m, backprop::gradients::Precision::F32);
+        assert!(apart.is_empty(), "epoch {}: {apart:?}", epoch + 1);
+    }
     // The epochs' figures agree as the engines' lines do (f32 rounding apart).
     for (l, m) in learner.metrics.iter().zip(&manual.metrics) {
         assert!((l.train_loss - m.train_loss).abs() < 1e-4, "{l:?} {m:?}");

@@ -113,6 +113,8 @@ async function showPrediction(request) {
       (result.label === result.predicted ? " ✓" : " ✗") + ` (test image ${result.index})`;
     $("verdict").textContent = `${result.predicted}${truth}`;
     $("verdict").dataset.predicted = result.predicted;
+    // The Backward panel walks the same example (backward.js).
+    backwardExample(request, result);
   } catch (error) {
     $("verdict").textContent = error.message;
     delete $("verdict").dataset.predicted;
@@ -129,31 +131,16 @@ function drawGrey(canvas, values, side) {
   paintScaled(canvas, image, side, side);
 }
 
-/** Values around 0: warm positive, cool negative, scaled by the largest magnitude. */
+/** Values around 0: warm positive, cool negative, scaled by the largest magnitude (heat.js). */
 function drawDiverging(canvas, values, columns, rows) {
   const context = canvas.getContext("2d");
   const image = context.createImageData(columns, rows);
-  const scale = Math.max(1e-12, ...values.map(Math.abs));
+  const scale = sharedScale(values);
   for (let i = 0; i < columns * rows; i++) {
-    const v = i < values.length ? values[i] / scale : 0;
-    const t = Math.min(1, Math.abs(v));
-    const colour = v >= 0
-      ? [255, Math.round(255 - 150 * t), Math.round(255 - 230 * t)]
-      : [Math.round(255 - 220 * t), Math.round(255 - 150 * t), 255];
-    image.data.set(i < values.length ? [...colour, 255] : [240, 240, 240, 255], 4 * i);
+    const colour = i < values.length ? divergingColour(values[i] / scale) : [240, 240, 240];
+    image.data.set([...colour, 255], 4 * i);
   }
   paintScaled(canvas, image, columns, rows);
-}
-
-function paintScaled(canvas, image, columns, rows) {
-  const source = document.createElement("canvas");
-  source.width = columns;
-  source.height = rows;
-  source.getContext("2d").putImageData(image, 0, 0);
-  const context = canvas.getContext("2d");
-  context.imageSmoothingEnabled = false;
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  context.drawImage(source, 0, 0, canvas.width, canvas.height);
 }
 
 function drawBars(probabilities, predicted) {
@@ -308,9 +295,8 @@ function onRunEvent(event) {
       epochs = [];
       redrawCurves();
       running(true);
-      $("norm-hint").textContent = event.engine === "manual"
-        ? "Measured after each epoch on 256 training images. Vanishing gradients: the first layers' lines sink far below the last's."
-        : "‖dW_l‖ is measured with the manual engine (Burn's Learner keeps its model to itself between epochs).";
+      clearLiveUnits();
+      if (event.units) showLiveUnits();
       setStatus($("train-status"), `Training ${event.widths.join("-")} (${event.activation}, ${event.head}) ` +
         `with the ${event.engine} engine on ${event.train_images} images…`);
       break;
@@ -323,6 +309,7 @@ function onRunEvent(event) {
     case "epoch":
       epochs.push(event);
       redrawCurves();
+      if (event.units) showLiveUnits();
       setStatus($("train-status"), `Epoch ${event.epoch}: loss ${event.train_loss.toFixed(4)}, ` +
         `test accuracy ${event.test_accuracy.toFixed(2)} % (${event.seconds.toFixed(2)} s` +
         (event.warm_up_seconds == null ? ")"
@@ -335,6 +322,7 @@ function onRunEvent(event) {
         `saved to ${event.artifact_dir}. The Draw panel uses it now.`);
       mistakes = null;
       showModel();
+      backwardModelChanged();
       break;
     case "stopped": case "failed": case "idle":
       if (event.type !== "idle") running(false);

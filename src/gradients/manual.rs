@@ -73,18 +73,46 @@ pub fn forward(model: &Mlp, images: Tensor<2>) -> ForwardCache {
 /// # Shapes
 /// - `targets`: `[m]` class indices
 pub fn backward(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>) -> Gradients {
+    walk_back(model, cache, targets, false).0
+}
+
+/// Backward pass that also hands back every layer's error δ_l = ∂J/∂Z_l, in forward order
+/// (δ_1 … δ_L, each `[m, n_l]`), beside the gradients of [`backward`].
+///
+/// # Shapes
+/// - `targets`: `[m]` class indices
+pub fn backward_with_deltas(
+    model: &Mlp,
+    cache: &ForwardCache,
+    targets: Tensor<1, Int>,
+) -> (Gradients, Vec<Tensor<2>>) {
+    walk_back(model, cache, targets, true)
+}
+
+/// The layers from the output back; the deltas are kept only when asked (a training step
+/// needs none, and holding them would keep their buffers alive through the step).
+fn walk_back(
+    model: &Mlp,
+    cache: &ForwardCache,
+    targets: Tensor<1, Int>,
+    keep_deltas: bool,
+) -> (Gradients, Vec<Tensor<2>>) {
     let [_, classes] = cache.probabilities().dims();
     let weights: Vec<Tensor<2>> = model.layers().map(|layer| layer.weight.val()).collect();
     let depth = weights.len();
 
     let mut delta = output_delta(cache.probabilities().clone(), one_hot(targets, classes));
     let mut gradients = Vec::with_capacity(depth);
+    let mut deltas = Vec::new();
     for l in (0..depth).rev() {
         let previous = cache.activations[l].clone(); // A_{l} feeds layer l+1 (0-based l)
         gradients.push(LayerGradient {
             weight: weight_grad(previous, delta.clone()),
             bias: bias_grad(delta.clone()),
         });
+        if keep_deltas {
+            deltas.push(delta.clone());
+        }
         if l > 0 {
             let derivative = activation_derivative(
                 model.activation,
@@ -95,7 +123,8 @@ pub fn backward(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>) -> G
         }
     }
     gradients.reverse();
-    gradients
+    deltas.reverse();
+    (gradients, deltas)
 }
 
 /// ∂J/∂X, the gradient of the loss with respect to the input pixels: the errors carried back

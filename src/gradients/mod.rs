@@ -14,4 +14,7 @@ pub use compare::{
     Difference, F32_TOLERANCE, F64_TOLERANCE, FlatTensor, Precision, difference, flatten,
 };
 pub use finite_difference::{FD_FLOOR, FD_STEP, FD_TOLERANCE, finite_difference_errors};
-pub use manual::{ForwardCache, Gradients, LayerGradient, clip_by_norm, input_gradient, sgd_step};
+pub use manual::{
+    ForwardCache, Gradients, LayerGradient, backward_with_deltas, clip_by_norm, input_gradient,
+    sgd_step,
+};

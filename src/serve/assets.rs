@@ -1,5 +1,6 @@
-//! The page, embedded in the binary (no CDN, no build step): `web/index.html`, `web/app.js`,
-//! `web/style.css`.
+//! The page, embedded in the binary (no CDN, no build step): `web/index.html`, its scripts
+//! (`heat.js`: heat maps and colour scales; `app.js`: Draw, Train, Check, Study; `backward.js`:
+//! the Backward panel and the units) and `web/style.css`.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -15,6 +16,20 @@ pub async fn script() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../../web/app.js"),
+    )
+}
+
+pub async fn heat_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../web/heat.js"),
+    )
+}
+
+pub async fn backward_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../web/backward.js"),
     )
 }
 

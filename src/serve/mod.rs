@@ -4,6 +4,7 @@
 //! gradient check and the vanishing/exploding study.
 
 mod assets;
+mod backward;
 mod predict;
 mod reply;
 mod reports;

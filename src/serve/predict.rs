@@ -26,7 +26,7 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("the computation failed: {e}")))?
 }
 
-fn model_or_conflict(state: &SharedState) -> Result<Arc<LoadedModel>, ApiError> {
+pub fn model_or_conflict(state: &SharedState) -> Result<Arc<LoadedModel>, ApiError> {
     state.loaded_model().map_err(|e| {
         ApiError::conflict(format!(
             "no usable model yet ({}); train one in the Train panel",
@@ -51,6 +51,7 @@ pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>,
             "activation": choice_name(config.model.activation),
             "head": choice_name(config.model.head),
             "engine": choice_name(config.engine),
+            "lr": config.lr,
             "epochs": epochs.iter().map(|e| json!({
                 "epoch": e.epoch,
                 "train_loss": e.train_loss,
@@ -73,36 +74,11 @@ pub async fn predict(
     let input = request.checked()?;
     blocking(move || {
         let loaded = model_or_conflict(&state)?;
-        let test = &state.data.test;
-        let (pixels, label, index) = match input {
-            PredictInput::Drawing {
-                width,
-                height,
-                pixels,
-            } => (
-                mnist_centered(&pixels, width, height).map_err(ApiError::from_library)?,
-                None,
-                None,
-            ),
-            PredictInput::TestImage(index) if index < test.len() => (
-                test.images.image(index).to_vec(),
-                Some(test.labels[index]),
-                Some(index),
-            ),
-            PredictInput::TestImage(index) => {
-                return Err(ApiError::bad_request(format!(
-                    "test_index: {index} is out of range, the test set has {} images",
-                    test.len()
-                )));
-            }
-        };
-        if pixels.len() != loaded.config.model.inputs {
-            return Err(ApiError::conflict(format!(
-                "the model takes {} inputs, the picture has {}",
-                loaded.config.model.inputs,
-                pixels.len()
-            )));
-        }
+        let ModelInput {
+            pixels,
+            label,
+            index,
+        } = model_input(&state, &loaded, input)?;
         let explanation = explain(&loaded.model, &pixels, &state.device);
         Ok(Json(json!({
             "input": pixels,
@@ -115,6 +91,59 @@ pub async fn predict(
         })))
     })
     .await
+}
+
+/// What a request puts through the model.
+pub struct ModelInput {
+    /// The model's input: a drawing preprocessed as MNIST was, or a test image.
+    pub pixels: Vec<f32>,
+    /// A test image's label.
+    pub label: Option<u8>,
+    /// A test image's index.
+    pub index: Option<usize>,
+}
+
+/// The model's input for a checked request.
+pub fn model_input(
+    state: &SharedState,
+    loaded: &LoadedModel,
+    input: PredictInput,
+) -> Result<ModelInput, ApiError> {
+    let test = &state.data.test;
+    let (pixels, label, index) = match input {
+        PredictInput::Drawing {
+            width,
+            height,
+            pixels,
+        } => (
+            mnist_centered(&pixels, width, height).map_err(ApiError::from_library)?,
+            None,
+            None,
+        ),
+        PredictInput::TestImage(index) if index < test.len() => (
+            test.images.image(index).to_vec(),
+            Some(test.labels[index]),
+            Some(index),
+        ),
+        PredictInput::TestImage(index) => {
+            return Err(ApiError::bad_request(format!(
+                "test_index: {index} is out of range, the test set has {} images",
+                test.len()
+            )));
+        }
+    };
+    if pixels.len() != loaded.config.model.inputs {
+        return Err(ApiError::conflict(format!(
+            "the model takes {} inputs, the picture has {}",
+            loaded.config.model.inputs,
+            pixels.len()
+        )));
+    }
+    Ok(ModelInput {
+        pixels,
+        label,
+        index,
+    })
 }
 
 /// `GET /api/mistakes`: indices of test images the model gets wrong (the first ones).

@@ -76,6 +76,43 @@ impl PredictRequest {
     }
 }
 
+/// `POST /api/backward`: the input of [`PredictRequest`], the example's class, and η.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackwardRequest {
+    pub width: Option<usize>,
+    pub height: Option<usize>,
+    pub pixels: Option<Vec<f32>>,
+    pub test_index: Option<usize>,
+    /// The true class: required with a drawing; a test image's own label by default.
+    pub label: Option<usize>,
+    /// η of the SGD step shown; the saved model's by default.
+    pub lr: Option<f64>,
+}
+
+impl BackwardRequest {
+    /// The input (checked as a prediction's), the label if given, and η if given.
+    pub fn checked(self) -> Result<(PredictInput, Option<usize>, Option<f64>), ApiError> {
+        let drawing = self.pixels.is_some();
+        let input = PredictRequest {
+            width: self.width,
+            height: self.height,
+            pixels: self.pixels,
+            test_index: self.test_index,
+        }
+        .checked()?;
+        if drawing && self.label.is_none() {
+            return Err(ApiError::bad_request(
+                "label: required with a drawing (the digit it shows, 0 to 9)",
+            ));
+        }
+        if let Some(lr) = self.lr {
+            crate::train::check_sgd(lr, None).map_err(ApiError::from_library)?;
+        }
+        Ok((input, self.label, self.lr))
+    }
+}
+
 /// The network of a request: every field optional, the lab's values by default.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 
 use super::reply::ApiError;
 use super::state::{AppState, SharedState};
-use super::{assets, predict, reports, training};
+use super::{assets, backward, predict, reports, training};
 use crate::artifacts::ArtifactDir;
 use crate::backend::Backend;
 use crate::data::Mnist;
@@ -39,12 +39,17 @@ pub fn router(state: SharedState) -> Router {
         .route("/", get(assets::index))
         .route("/app.js", get(assets::script))
         .route("/style.css", get(assets::style))
+        .route("/heat.js", get(assets::heat_script))
+        .route("/backward.js", get(assets::backward_script))
         .route("/api/model", get(predict::model_info))
         .route("/api/predict", post(predict::predict))
         .route("/api/mistakes", get(predict::mistakes))
+        .route("/api/backward", post(backward::backward))
+        .route("/api/units", get(backward::saved_units))
         .route("/api/train", post(training::start))
         .route("/api/train/stop", post(training::stop))
         .route("/api/train/events", get(training::events))
+        .route("/api/train/units", get(backward::live_units))
         .route("/api/gradcheck", post(reports::gradcheck))
         .route("/api/study", post(reports::study))
         .route("/api/study/figure.png", get(reports::study_figure))

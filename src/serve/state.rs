@@ -9,6 +9,7 @@ use tokio::sync::broadcast;
 
 use crate::artifacts::ArtifactDir;
 use crate::backend::Backend;
+use crate::backward::Matrix;
 use crate::data::Mnist;
 use crate::model::Mlp;
 use crate::train::TrainingConfig;
@@ -23,6 +24,21 @@ pub struct LoadedModel {
     pub config: TrainingConfig,
     pub model: Mlp,
     pub mistakes: Mutex<Option<Vec<usize>>>,
+}
+
+/// Most first-layer units a run's snapshot keeps (the page draws one 28×28 tile each).
+pub const MAX_LIVE_UNITS: usize = 256;
+
+/// The first layer of a run from the page after one of its epochs.
+pub struct LiveUnits {
+    /// The epoch just completed (0: the run's starting weights).
+    pub epoch: usize,
+    /// Units of the first layer (only the first [`MAX_LIVE_UNITS`] are kept).
+    pub units: usize,
+    /// Their weights, `[min(units, MAX_LIVE_UNITS), inputs]`: row j is unit j's picture.
+    pub weights: Matrix,
+    /// What training has added since the run started: W1 − W1 at the start, same shape.
+    pub change: Matrix,
 }
 
 /// The server's state, shared by every request.
@@ -42,6 +58,8 @@ pub struct AppState {
     pub history: Mutex<Vec<String>>,
     /// Live events: every page following the run holds a receiver.
     pub events: broadcast::Sender<String>,
+    /// The first layer's units after the run's latest epoch (none before its first).
+    pub units: Mutex<Option<Arc<LiveUnits>>>,
     /// The last moment a page was following the run (for the idle stop).
     pub last_follower: Mutex<Instant>,
     /// How long a run may go on with no page following it.
@@ -71,6 +89,7 @@ impl AppState {
             report_running: Mutex::new(false),
             history: Mutex::new(Vec::new()),
             events,
+            units: Mutex::new(None),
             last_follower: Mutex::new(Instant::now()),
             idle_stop,
         }

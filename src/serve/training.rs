@@ -16,7 +16,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::reply::{ApiError, ApiJson, api_words};
 use super::requests::TrainRequest;
-use super::state::{AppState, SharedState};
+use super::state::{AppState, LiveUnits, MAX_LIVE_UNITS, SharedState};
+use crate::backward::{Matrix, first_layer_units};
 use crate::data::MnistBatch;
 use crate::error::Result;
 use crate::model::{Mlp, choice_name};
@@ -50,6 +51,7 @@ pub async fn start(
         }
         *training = true;
         state.history.lock().expect("history lock").clear();
+        *state.units.lock().expect("units lock") = None;
     }
     *state.last_follower.lock().expect("follower lock") = Instant::now();
     interrupt::clear_stop();
@@ -162,6 +164,8 @@ struct WebObserver {
     lr: f64,
     next_report: usize,
     warm_up: Option<f64>,
+    /// The first layer's units when the run started.
+    start_units: Option<Matrix>,
 }
 
 impl WebObserver {
@@ -174,7 +178,22 @@ impl WebObserver {
             lr: 0.0,
             next_report: 0,
             warm_up: None,
+            start_units: None,
         }
+    }
+
+    /// Keeps the first layer's units of `model` after `epoch` (0: at the start) for the page.
+    fn keep_units(&mut self, epoch: usize, model: &Mlp) {
+        let weights = first_layer_units(model, MAX_LIVE_UNITS);
+        let start = self.start_units.get_or_insert_with(|| weights.clone());
+        let change = weights.minus(start);
+        let units = model.layers().next().map_or(0, |l| l.weight.dims()[1]);
+        *self.state.units.lock().expect("units lock") = Some(Arc::new(LiveUnits {
+            epoch,
+            units,
+            weights,
+            change,
+        }));
     }
 
     /// ‖dW_l‖ of `model` on the probe batch, input side first.
@@ -189,6 +208,8 @@ impl WebObserver {
 impl RunObserver for WebObserver {
     fn started(&mut self, start: &RunStart) -> Result<()> {
         self.lr = start.config.lr;
+        self.start_units = None;
+        self.keep_units(start.first_epoch() - 1, &start.model);
         let model = &start.config.model;
         self.state.publish(json!({
             "type": "started",
@@ -200,6 +221,7 @@ impl RunObserver for WebObserver {
             "train_images": start.train_images,
             "test_images": start.test_images,
             "steps_per_epoch": start.steps_per_epoch,
+            "units": true,
         }));
         Ok(())
     }
@@ -226,8 +248,10 @@ impl RunObserver for WebObserver {
     }
 
     fn epoch_done(&mut self, metrics: &EpochMetrics, model: Option<&Mlp>) -> Result<()> {
-        // Burn's Learner keeps its model between epochs: ‖dW_l‖ comes with the manual engine.
         let norms = model.map(|m| self.gradient_norms(m));
+        if let Some(model) = model {
+            self.keep_units(metrics.epoch, model);
+        }
         self.state.publish(json!({
             "type": "epoch",
             "epoch": metrics.epoch,
@@ -238,6 +262,7 @@ impl RunObserver for WebObserver {
             "seconds": metrics.seconds,
             "warm_up_seconds": self.warm_up.take(),
             "gradient_norms": norms,
+            "units": model.is_some(),
         }));
         Ok(())
     }

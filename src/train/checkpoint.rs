@@ -137,11 +137,13 @@ fn loads(path: &Path) -> bool {
 
 /// The observer that keeps the checkpoints of a run: the settings when it starts (a fresh run
 /// forgets older checkpoints), the completed epochs (and the model, where the engine gives it)
-/// after each epoch, and nothing once the run has finished and saved its artifacts.
+/// after each epoch (the manual engine's model: the Learner checkpoints its own), and nothing once the run has finished and saved its artifacts.
 #[derive(Debug, Clone)]
 pub struct CheckpointWriter {
     checkpoints: Checkpoints,
     epochs: Vec<EpochMetrics>,
+    /// The run's engine, once started.
+    engine: Option<Engine>,
 }
 
 impl CheckpointWriter {
@@ -150,6 +152,7 @@ impl CheckpointWriter {
         Self {
             checkpoints,
             epochs: Vec::new(),
+            engine: None,
         }
     }
 }
@@ -157,6 +160,7 @@ impl CheckpointWriter {
 impl RunObserver for CheckpointWriter {
     fn started(&mut self, start: &RunStart) -> Result<()> {
         self.epochs = start.done.clone();
+        self.engine = Some(start.config.engine);
         if start.done.is_empty() {
             self.checkpoints.start(&start.config)?;
         }
@@ -164,7 +168,8 @@ impl RunObserver for CheckpointWriter {
     }
 
     fn epoch_done(&mut self, metrics: &EpochMetrics, model: Option<&Mlp>) -> Result<()> {
-        if let Some(model) = model {
+        // Burn's Learner writes its own model checkpoint, with its optimizer's records.
+        if let Some(model) = model.filter(|_| self.engine == Some(Engine::Manual)) {
             self.checkpoints.save_model(model, metrics.epoch)?;
         }
         self.epochs.push(*metrics);

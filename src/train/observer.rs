@@ -31,6 +31,8 @@ pub struct RunStart {
     pub test_images: usize,
     /// SGD steps per epoch.
     pub steps_per_epoch: usize,
+    /// The model the run starts from: its initial weights, or the checkpoint's when resuming.
+    pub model: Mlp,
 }
 
 impl RunStart {
@@ -78,9 +80,8 @@ pub trait RunObserver {
     /// how much of its time was warm-up, the kernels compiled and tuned on first use.
     fn warmed_up(&mut self, _warm_up: &WarmUp) {}
 
-    /// An epoch is complete. `model` is the model after it where the engine holds one
-    /// between epochs (the manual engine); Burn's `Learner` checkpoints its own.
-    /// An error stops the run.
+    /// An epoch is complete. `model` is the model after its steps (both engines give it; the
+    /// Learner's is the one its test pass ran). An error stops the run.
     fn epoch_done(&mut self, _metrics: &EpochMetrics, _model: Option<&Mlp>) -> Result<()> {
         Ok(())
     }

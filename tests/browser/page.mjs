@@ -1,10 +1,12 @@
 // The page of `backprop serve` in headless Chromium: draw a "1" with the mouse and read the
-// prediction, train for one short epoch and watch the curves get points, run the gradient
-// check and see every row OK, and save a screenshot.
-// Usage: node page.mjs <url> <screenshot.png>   (CHROMIUM overrides /usr/bin/chromium)
+// prediction; walk the Backward panel's steps with the arrow keys on that drawing, answer a
+// "check yourself" wrongly then rightly, point at a gradient; run the gradient check and see
+// every row OK; train two short epochs and watch the curves and the first layer's units change;
+// and save screenshots (serve.png, backward.png, units.png) in the given folder.
+// Usage: node page.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
 import { chromium } from "playwright-core";
 
-const [url, screenshot] = process.argv.slice(2);
+const [url, folder] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: [
@@ -42,6 +44,70 @@ try {
   console.log(`drawn stroke read as ${predicted}`);
   if (predicted !== "1") await fail(`a drawn 1 was read as ${predicted}`);
 
+  // Backward: the drawing with its label, every step walked with the arrow keys.
+  const text = (selector) => page.locator(selector).textContent();
+  await page.selectOption("#bw-label", "1");
+  await page.waitForFunction(() => /steps/.test(document.getElementById("bw-status").textContent),
+    null, { timeout: 30000 });
+  console.log(`backward: ${await text("#bw-status")}`);
+  await page.focus("#stepper");
+  await page.keyboard.press("Home");
+  const titles = [await text("#bw-title")];
+  while (!(await page.locator("#bw-next").isDisabled())) {
+    await page.keyboard.press("ArrowRight");
+    titles.push(await text("#bw-title"));
+  }
+  console.log(`walked ${titles.length} steps: ${titles.join(" | ")}`);
+  const expected = Number((await text("#bw-count")).split(" of ")[1]);
+  if (titles.length !== expected || new Set(titles).size !== titles.length || titles.length < 9) {
+    await fail(`the arrow keys walked ${titles.length} of ${expected} steps`);
+  }
+  for (const [name, pattern] of [["the loss", /loss J/], ["δ2", /output error δ2/], ["dW1", /gradients of layer 1/],
+    ["f′(Z1)", /f′\(Z1\)/], ["the SGD step", /SGD step/]]) {
+    if (!titles.some((t) => pattern.test(t))) await fail(`no step for ${name}`);
+  }
+  const goTo = async (pattern) => {
+    await page.focus("#stepper");
+    await page.keyboard.press("Home");
+    while (!pattern.test(await text("#bw-title"))) await page.keyboard.press("ArrowRight");
+  };
+
+  // Check yourself at δ2: the numbers stay hidden until an answer; a wrong one, then the right one.
+  await goTo(/output error δ2/);
+  if (await page.locator("#bw-views table").count() !== 0) await fail("δ2 shown before an answer");
+  await page.fill("#bw-answer", "123");
+  await page.click("#bw-check");
+  const wrong = await text("#bw-grade");
+  if (!(await page.locator("#bw-grade.wrong").count())) await fail(`a wrong answer graded: ${wrong}`);
+  const worked = wrong.match(/= (-?[0-9.e-]+)\s*$/);
+  if (!worked) await fail(`no worked computation in "${wrong}"`);
+  await page.fill("#bw-answer", worked[1]);
+  await page.click("#bw-check");
+  const right = await text("#bw-grade");
+  if (!(await page.locator("#bw-grade.right").count())) await fail(`the right answer graded: ${right}`);
+  console.log(`check yourself: "${wrong}" then "${right}"`);
+  const signs = await page.$$eval("#bw-views table[data-name='δ2'] tr",
+    (rows) => rows.map((r) => [r.classList.contains("truth"), r.dataset.sign]));
+  const truthNegative = signs.filter(([truth, sign]) => truth && sign === "negative").length === 1;
+  const othersPositive = signs.filter(([truth, sign]) => !truth && sign === "positive").length === 9;
+  if (signs.length !== 10 || !truthNegative || !othersPositive) await fail(`δ2's signs: ${JSON.stringify(signs)}`);
+
+  // dW1: one tile per unit, manual beside autodiff; pointing at an entry reads both.
+  await goTo(/gradients of layer 1/);
+  await page.click("#bw-reveal");
+  const agreement = await text("#bw-views .autodiff");
+  if (!agreement.includes("✓")) await fail(`dW1 against autodiff: ${agreement}`);
+  const tiles = page.locator("#bw-views canvas.heat").first();
+  const box = await tiles.boundingBox();
+  await page.mouse.move(box.x + 14, box.y + 14);
+  const readout = await text("#bw-readout");
+  if (!/dW1\[unit 0, pixel \d+\] = .*autodiff/.test(readout)) await fail(`readout: ${readout}`);
+  console.log(`dW1: ${agreement} | ${readout}`);
+  await page.locator("#backward").screenshot({ path: `${folder}/backward.png` });
+  const unitTiles = await page.locator("#bw-units").getAttribute("data-tiles");
+  if (unitTiles !== "132") await fail(`the units grid has ${unitTiles} tiles`);
+  const unitsBefore = await page.locator("#bw-units").evaluate((c) => c.toDataURL());
+
   // Check: every row of the lab's network OK.
   await page.fill("#check-form input[name=batch_size]", "16");
   await page.click("#run-check");
@@ -62,12 +128,19 @@ try {
   await page.waitForFunction(() => document.getElementById("train-status").textContent.startsWith("Done"),
     null, { timeout: 120000 });
   console.log(`train: ${await page.locator("#train-status").textContent()}`);
+  await page.waitForFunction(() => document.getElementById("train-units").dataset.epoch === "2",
+    null, { timeout: 30000 });
+  if (await page.locator("#train-units").getAttribute("data-tiles") !== "132") await fail("the live grid's tiles");
+  await page.waitForFunction((before) => document.getElementById("bw-units").toDataURL() !== before,
+    unitsBefore, { timeout: 30000 });
+  console.log(`units: ${await text("#train-units-caption")}; the Backward panel's grid changed with the new model`);
+  await page.locator("#train .units").screenshot({ path: `${folder}/units.png` });
 
   // The Draw panel again, with the model just trained, for the picture.
   console.log(`drawn stroke read as ${await drawOne()} by the new model`);
-  await page.screenshot({ path: screenshot, fullPage: true });
+  await page.screenshot({ path: `${folder}/serve.png`, fullPage: true });
   if (errors.length) await fail(`errors on the page: ${errors.join("; ")}`);
-  console.log(`screenshot: ${screenshot}`);
+  console.log(`screenshots: ${folder}/serve.png, backward.png, units.png`);
   await browser.close();
 } catch (error) {
   await fail(error.message);

@@ -132,7 +132,8 @@ impl TrainingProgressLogger for LearnerEvents {
             let warm_up = warm_up(epoch, seconds, passes.steady_seconds);
             notify(&self.observer, |o| o.warmed_up(&warm_up));
         }
-        if let Err(error) = notify(&self.observer, |o| o.epoch_done(&metrics, None)) {
+        let model = passes.model.as_ref();
+        if let Err(error) = notify(&self.observer, |o| o.epoch_done(&metrics, model)) {
             self.fail(error);
         }
     }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use burn::prelude::*;
 use burn::train::Interrupter;
 
-use crate::model::Head;
+use crate::model::{Head, Mlp};
 use crate::train::divergence::Divergence;
 use crate::train::watch::{PassReading, PassWatch};
 
@@ -22,6 +22,8 @@ pub struct EpochPasses {
     /// Seconds both passes would have taken at their steady speed (see
     /// [`PassWatch::steady_seconds`]).
     pub steady_seconds: f64,
+    /// The model the test pass ran: the one after the epoch's steps (plain device).
+    pub model: Option<Mlp>,
 }
 
 /// Shared between the model's steps (the Learner's thread) and the renderer (its event thread).
@@ -39,6 +41,8 @@ struct State {
     train: Option<PassWatch>,
     test: Option<PassWatch>,
     trained: Option<(PassReading, f64)>,
+    /// The model of the test pass under way, kept at its first batch.
+    tested_model: Option<Mlp>,
     done: Option<EpochPasses>,
     divergence: Option<Divergence>,
     interrupter: Interrupter,
@@ -63,6 +67,7 @@ impl LearnerPasses {
                 train: None,
                 test: None,
                 trained: None,
+                tested_model: None,
                 done: None,
                 divergence: None,
                 interrupter,
@@ -113,13 +118,22 @@ impl LearnerPasses {
         }
     }
 
-    /// One test batch: device work, and a read when one is due.
+    /// One test batch of `model`: device work, and a read when one is due. The first batch of
+    /// a pass keeps `model()` (the model after the epoch's steps) for the epoch's observers.
     ///
     /// # Shapes
     /// - `logits`: `[m, k]`, `targets`: `[m]`
-    pub fn test_batch(&self, logits: Tensor<2>, targets: Tensor<1, Int>) {
+    pub fn test_batch(
+        &self,
+        logits: Tensor<2>,
+        targets: Tensor<1, Int>,
+        model: impl FnOnce() -> Mlp,
+    ) {
         let mut state = self.lock();
         let (head, batches) = (state.head, state.test_batches);
+        if state.test.is_none() {
+            state.tested_model = Some(model());
+        }
         let watch = state
             .test
             .get_or_insert_with(|| PassWatch::test(head, batches));
@@ -132,6 +146,7 @@ impl LearnerPasses {
                     train,
                     test,
                     steady_seconds: steady + watch.steady_seconds(),
+                    model: state.tested_model.take(),
                 });
             }
         }

@@ -77,7 +77,7 @@ impl InferenceStep for GuardedMlp {
     fn step(&self, batch: MnistBatch) {
         if let Some(passes) = &self.passes {
             let logits = self.mlp.forward(batch.images); // [m, k]
-            passes.test_batch(logits.inner(), batch.targets.inner());
+            passes.test_batch(logits.inner(), batch.targets.inner(), || self.mlp.valid());
         }
     }
 }
