@@ -183,6 +183,8 @@ fn serve_refuses_what_it_cannot_serve() {
         ("--backend", "cuda"),
         ("--idle-stop", "0"),
         ("--idle-stop", "86401"),
+        ("--request-timeout", "0"),
+        ("--request-timeout", "3601"),
         ("--data-dir", "/no/such/dir"),
         ("--data-dir", "/dev/null"),
     ] {

@@ -99,6 +99,8 @@ fn bad_requests_get_4xx_and_one_line_naming_the_field() {
         ("POST", "/api/train/stop", "{}", 409, "no run"),
         ("POST", "/api/gradcheck", r#"{"batch_size": 100000}"#, 400, "batch_size"),
         ("POST", "/api/gradcheck", r#"{"hidden": [99999]}"#, 400, "hidden"),
+        ("POST", "/api/gradcheck", r#"{"hidden": []}"#, 400, "hidden"),
+        ("POST", "/api/train", r#"{"hidden": []}"#, 400, "hidden"),
         ("POST", "/api/study", r#"{"depth": 0}"#, 400, "depth"),
         ("POST", "/api/study", r#"{"train_limit": 10}"#, 400, "train_limit"),
         ("GET", "/api/nothing", "", 404, "no such"),

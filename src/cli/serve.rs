@@ -6,7 +6,7 @@ use super::args::{ArtifactArgs, RunArgs};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::serve::{DEFAULT_IDLE_STOP, ServeOptions, serve};
+use crate::serve::{DEFAULT_IDLE_STOP, DEFAULT_REQUEST_TIMEOUT, ServeOptions, serve};
 
 /// Flags of `serve`.
 #[derive(Debug, Args)]
@@ -25,6 +25,10 @@ pub struct ServeArgs {
     /// Stop a training run that no page has followed for this many seconds (1 to 86,400).
     #[arg(long, default_value_t = DEFAULT_IDLE_STOP.as_secs())]
     idle_stop: u64,
+    /// Seconds a client has to send a request's headers, and then its body (1 to 3,600); a
+    /// slower or idle connection is closed (408 for a body).
+    #[arg(long, default_value_t = DEFAULT_REQUEST_TIMEOUT.as_secs())]
+    request_timeout: u64,
 }
 
 /// Serves the page until Ctrl-C.
@@ -35,6 +39,12 @@ pub fn run(args: ServeArgs) -> Result<()> {
             args.idle_stop
         )));
     }
+    if !(1..=3_600).contains(&args.request_timeout) {
+        return Err(Error::Config(format!(
+            "--request-timeout: must be between 1 and 3,600 seconds, got {}",
+            args.request_timeout
+        )));
+    }
     serve(ServeOptions {
         host: args.host,
         port: args.port,
@@ -42,5 +52,6 @@ pub fn run(args: ServeArgs) -> Result<()> {
         data_dir: args.run.data_dir(),
         backend: args.run.backend,
         idle_stop: Duration::from_secs(args.idle_stop),
+        request_timeout: Duration::from_secs(args.request_timeout),
     })
 }

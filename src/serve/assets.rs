@@ -39,3 +39,11 @@ pub async fn style() -> impl IntoResponse {
         include_str!("../../web/style.css"),
     )
 }
+
+/// The page's icon (also answers `/favicon.ico`, which browsers ask for on every load).
+pub async fn icon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("../../web/favicon.svg"),
+    )
+}

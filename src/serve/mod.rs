@@ -5,6 +5,8 @@
 
 mod assets;
 mod backward;
+mod connections;
+mod guard;
 mod predict;
 mod reply;
 mod reports;
@@ -13,5 +15,6 @@ mod server;
 mod state;
 mod training;
 
+pub use connections::DEFAULT_REQUEST_TIMEOUT;
 pub use server::{ServeOptions, serve};
 pub use training::DEFAULT_IDLE_STOP;

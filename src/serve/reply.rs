@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use super::state::SharedState;
+
 /// An error answer: a status and one line naming the field or what was expected.
 #[derive(Debug)]
 pub struct ApiError {
@@ -69,16 +71,26 @@ impl IntoResponse for ApiError {
 }
 
 /// A JSON body whose rejections (not JSON, unknown field, wrong type, too large) become one
-/// line with the status axum gives them (400, 413, 415, 422 → 400).
+/// line with the status axum gives them (400, 413, 415, 422 → 400), and 408 for a body that
+/// does not arrive in time.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned> FromRequest<SharedState> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+    /// The body must arrive within the server's request time limit (408 otherwise).
+    async fn from_request(request: Request, state: &SharedState) -> Result<Self, Self::Rejection> {
+        let limit = state.request_timeout;
+        match tokio::time::timeout(limit, Json::<T>::from_request(request, state)).await {
+            Ok(Ok(Json(value))) => Ok(Self(value)),
+            Ok(Err(rejection)) => Err(json_rejection(rejection)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within {} s",
+                    limit.as_secs_f64()
+                ),
+            )),
         }
     }
 }

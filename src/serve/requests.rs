@@ -125,14 +125,21 @@ pub struct NetworkFields {
 }
 
 impl NetworkFields {
-    pub fn config(&self) -> MlpConfig {
+    /// The network asked for (not yet validated); an empty `hidden` list is refused here,
+    /// as `--hidden` cannot be empty.
+    pub fn config(&self) -> Result<MlpConfig, ApiError> {
+        if self.hidden.as_ref().is_some_and(Vec::is_empty) {
+            return Err(ApiError::bad_request(
+                "hidden: give at least one hidden layer size, e.g. [132]",
+            ));
+        }
         let lab = MlpConfig::new();
-        MlpConfig::new()
+        Ok(MlpConfig::new()
             .with_hidden(self.hidden.clone().unwrap_or(lab.hidden))
             .with_activation(self.activation.unwrap_or(lab.activation))
             .with_head(self.head.unwrap_or(lab.head))
             .with_init(self.init.unwrap_or(lab.init))
-            .with_init_std(self.init_std.unwrap_or(lab.init_std))
+            .with_init_std(self.init_std.unwrap_or(lab.init_std)))
     }
 }
 
@@ -157,7 +164,7 @@ impl TrainRequest {
     /// The run's configuration, checked as `train` checks its flags.
     pub fn checked(&self) -> Result<TrainingConfig, ApiError> {
         let lab = TrainingConfig::new(MlpConfig::new());
-        let config = TrainingConfig::new(self.network.config())
+        let config = TrainingConfig::new(self.network.config()?)
             .with_epochs(self.epochs.unwrap_or(lab.epochs))
             .with_batch_size(self.batch_size.unwrap_or(lab.batch_size))
             .with_lr(self.lr.unwrap_or(lab.lr))
@@ -186,7 +193,7 @@ pub struct CheckRequest {
 impl CheckRequest {
     /// The arguments of `backprop gradcheck --json` for this request.
     pub fn arguments(&self) -> Result<Vec<String>, ApiError> {
-        let config = self.network.config();
+        let config = self.network.config()?;
         config.validate().map_err(ApiError::from_library)?;
         let hidden: Vec<String> = config.hidden.iter().map(usize::to_string).collect();
         let mut arguments = vec![

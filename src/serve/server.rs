@@ -4,11 +4,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use axum::{Router, middleware};
 
+use super::connections::serve_connections;
+use super::guard::{self, AllowedHosts};
 use super::reply::ApiError;
 use super::state::{AppState, SharedState};
 use super::{assets, backward, predict, reports, training};
@@ -31,14 +33,18 @@ pub struct ServeOptions {
     pub backend: Backend,
     /// A run no page follows for this long is stopped.
     pub idle_stop: std::time::Duration,
+    /// How long a client has to send a request's headers, and then its body.
+    pub request_timeout: std::time::Duration,
 }
 
-/// The routes of the page and its API.
-pub fn router(state: SharedState) -> Router {
+/// The routes of the page and its API, for requests that name this server (`guard.rs`).
+pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
     Router::new()
         .route("/", get(assets::index))
         .route("/app.js", get(assets::script))
         .route("/style.css", get(assets::style))
+        .route("/favicon.ico", get(assets::icon))
+        .route("/favicon.svg", get(assets::icon))
         .route("/heat.js", get(assets::heat_script))
         .route("/backward.js", get(assets::backward_script))
         .route("/api/model", get(predict::model_info))
@@ -55,6 +61,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/study/figure.png", get(reports::study_figure))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such page or endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(allowed),
+            guard::check_origin,
+        ))
         .with_state(state)
 }
 
@@ -69,6 +79,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         device,
         options.backend,
         options.idle_stop,
+        options.request_timeout,
     ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -95,9 +106,11 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         // Ctrl-C ends the server at once (pages following a run hold their streams open):
         // a run in progress is asked to stop and keeps its last epoch's checkpoint.
         tokio::select! {
-            served = axum::serve(listener, router(state)) => {
-                served.map_err(|e| Error::Backend(format!("the server stopped: {e}")))
-            }
+            () = serve_connections(
+                listener,
+                router(state, AllowedHosts::new(bound, &options.host)),
+                options.request_timeout,
+            ) => Ok(()),
             _ = tokio::signal::ctrl_c() => {
                 crate::train::interrupt::request_stop();
                 println!("Stopped.");

@@ -64,6 +64,8 @@ pub struct AppState {
     pub last_follower: Mutex<Instant>,
     /// How long a run may go on with no page following it.
     pub idle_stop: std::time::Duration,
+    /// How long a client has to send a request's headers, and then its body.
+    pub request_timeout: std::time::Duration,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -76,6 +78,7 @@ impl AppState {
         device: Device,
         backend: Backend,
         idle_stop: std::time::Duration,
+        request_timeout: std::time::Duration,
     ) -> Self {
         let (events, _) = broadcast::channel(EVENT_HISTORY);
         Self {
@@ -92,6 +95,7 @@ impl AppState {
             units: Mutex::new(None),
             last_follower: Mutex::new(Instant::now()),
             idle_stop,
+            request_timeout,
         }
     }
 

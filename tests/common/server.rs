@@ -74,10 +74,31 @@ impl Server {
 
     /// A request with any content type and body bytes.
     pub fn raw(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+        let host = format!("Host: {}", self.address);
+        self.with_headers(
+            method,
+            path,
+            &[&host, &format!("Content-Type: {content_type}")],
+            body,
+        )
+    }
+
+    /// A request with exactly these header lines (`Name: value`; none is added but
+    /// `Connection` and `Content-Length`).
+    pub fn with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[&str],
+        body: &[u8],
+    ) -> (u16, String) {
         let mut stream = self.connect();
         let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-            self.address,
+            "{method} {path} HTTP/1.1\r\n{}Connection: close\r\nContent-Length: {}\r\n\r\n",
+            headers
+                .iter()
+                .map(|h| format!("{h}\r\n"))
+                .collect::<String>(),
             body.len()
         );
         stream.write_all(head.as_bytes()).unwrap();
@@ -88,7 +109,8 @@ impl Server {
         parse_response(&response)
     }
 
-    fn connect(&self) -> TcpStream {
+    /// A bare connection to the server.
+    pub fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(&self.address).expect("the server accepts connections");
         stream
             .set_read_timeout(Some(Duration::from_secs(300)))
