@@ -105,6 +105,8 @@ async function predictDrawing() {
 async function showPrediction(request) {
   try {
     const result = await api("/api/predict", request);
+    // A test digit replaces the drawing on the pad (strokes then add to it).
+    if (request.test_index !== undefined) drawGrey(pad, result.input, 28);
     drawGrey($("input"), result.input, 28);
     drawDiverging($("saliency"), result.input_gradient, 28, 28);
     drawBars(result.probabilities, result.predicted);

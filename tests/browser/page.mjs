@@ -136,6 +136,44 @@ try {
   console.log(`units: ${await text("#train-units-caption")}; the Backward panel's grid changed with the new model`);
   await page.locator("#train .units").screenshot({ path: `${folder}/units.png` });
 
+  // The first screen: at a laptop's size the verdict is in view after drawing; on a phone it
+  // sits right under the pad; a random test digit is shown on the pad.
+  const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  laptop.on("pageerror", (error) => errors.push(error.message));
+  await laptop.goto(url);
+  await laptop.waitForFunction(() => !document.getElementById("model-line").textContent.startsWith("Loading"));
+  const padBox = await laptop.locator("#pad").boundingBox();
+  await laptop.mouse.move(padBox.x + 140, padBox.y + 50);
+  await laptop.mouse.down();
+  await laptop.mouse.move(padBox.x + 142, padBox.y + 230, { steps: 10 });
+  await laptop.mouse.up();
+  await laptop.waitForFunction(() => document.getElementById("verdict").dataset.predicted !== undefined);
+  const verdictBox = await laptop.locator("#verdict").boundingBox();
+  console.log(`1280×800: the verdict's bottom at y = ${Math.round(verdictBox.y + verdictBox.height)}`);
+  if (verdictBox.y + verdictBox.height > 800) await fail("the verdict is below the fold at 1280×800");
+  const ink = () => laptop.locator("#pad").evaluate((c) =>
+    c.getContext("2d").getImageData(0, 0, c.width, c.height).data.reduce((sum, v, i) => (i % 4 === 0 ? sum + v : sum), 0));
+  const drawnInk = await ink();
+  await laptop.click("#random");
+  await laptop.waitForFunction(() => /test image/.test(document.getElementById("verdict").textContent));
+  const digitInk = await ink();
+  if (digitInk === 0 || digitInk === drawnInk) await fail(`the pad does not show the test digit (${drawnInk} → ${digitInk})`);
+  await laptop.close();
+
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  phone.on("pageerror", (error) => errors.push(error.message));
+  await phone.goto(url);
+  await phone.waitForFunction(() => !document.getElementById("model-line").textContent.startsWith("Loading"));
+  const phonePad = await phone.locator("#pad").boundingBox();
+  await phone.touchscreen.tap(phonePad.x + phonePad.width / 2, phonePad.y + phonePad.height / 2);
+  await phone.waitForFunction(() => document.getElementById("verdict").dataset.predicted !== undefined
+    || /blank|draw/.test(document.getElementById("verdict").textContent), null, { timeout: 30000 });
+  const phoneVerdict = await phone.locator("#verdict").boundingBox();
+  const gap = phoneVerdict.y - (phonePad.y + phonePad.height);
+  console.log(`390×844: the verdict ${Math.round(gap)} px under the pad: ${await phone.locator("#verdict").textContent()}`);
+  if (gap < 0 || gap > 120) await fail(`the verdict is ${gap} px under the pad on a phone`);
+  await phone.close();
+
   // The Draw panel again, with the model just trained, for the picture.
   console.log(`drawn stroke read as ${await drawOne()} by the new model`);
   await page.screenshot({ path: `${folder}/serve.png`, fullPage: true });

@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+const [url, out, w, h] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+const page = await browser.newPage({ viewport: { width: Number(w), height: Number(h) } });
+page.on("pageerror", (e) => console.log("ERR", e.message));
+page.on("console", (m) => { if (m.type() === "error") console.log("CONSOLE", m.text()); });
+await page.goto(url);
+await page.click("#random");
+await page.waitForFunction(() => /steps/.test(document.getElementById("bw-status").textContent), null, { timeout: 20000 });
+await page.screenshot({ path: `${out}-first.png` });
+await browser.close();
