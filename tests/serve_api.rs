@@ -68,6 +68,19 @@ fn the_page_its_model_and_predictions() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(parse(&body)["predicted"], 1, "a drawn stroke reads as 1");
 
+    // The bounds the page checks its forms against are the API's own.
+    let (status, body) = server.get("/api/limits");
+    assert_eq!(status, 200, "{body}");
+    let limits = parse(&body);
+    assert_eq!(limits["train"]["epochs"]["max"], 100_000);
+    assert_eq!(limits["train"]["batch_size"]["max"], 65_536);
+    assert_eq!(limits["train"]["train_limit"]["max"], 60_000);
+    assert_eq!(limits["check"]["batch_size"]["max"], 256);
+    assert_eq!(limits["study"]["depth"]["max"], 16);
+    let just_over = limits["study"]["width"]["max"].as_u64().unwrap() + 1;
+    let (status, _) = server.post("/api/study", &format!(r#"{{"width": {just_over}}}"#));
+    assert_eq!(status, 400, "the study's width bound is the one served");
+
     let (status, body) = server.get("/api/mistakes");
     assert_eq!(status, 200, "{body}");
     let wrong = parse(&body)["indices"].as_array().unwrap().len();
@@ -101,6 +114,7 @@ fn bad_requests_get_4xx_and_one_line_naming_the_field() {
         ("POST", "/api/gradcheck", r#"{"hidden": [99999]}"#, 400, "hidden"),
         ("POST", "/api/gradcheck", r#"{"hidden": []}"#, 400, "hidden"),
         ("POST", "/api/train", r#"{"hidden": []}"#, 400, "hidden"),
+        ("POST", "/api/train", r#"{"batch_size": 65536, "hidden": [1025]}"#, 400, "activations"),
         ("POST", "/api/study", r#"{"depth": 0}"#, 400, "depth"),
         ("POST", "/api/study", r#"{"train_limit": 10}"#, 400, "train_limit"),
         ("GET", "/api/nothing", "", 404, "no such"),

@@ -259,26 +259,19 @@ function redrawCurves() {
   })), { logY: true });
 }
 
-function formSettings(form, numbers, lists) {
-  const settings = {};
-  for (const [name, value] of new FormData(form)) {
-    if (value.trim() === "") continue;
-    if (lists.includes(name)) settings[name] = value.split(",").map((v) => Number(v.trim()));
-    else if (numbers.includes(name)) settings[name] = Number(value);
-    else settings[name] = value;
-  }
-  return settings;
-}
-
 $("train-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const settings = formSettings(event.target,
-    ["init_std", "lr", "batch_size", "epochs", "train_limit"], ["hidden"]);
   try {
+    await limitsReady;
+    const settings = checkedSettings(event.target, "train");
+    if (!settings) {
+      setStatus($("train-status"), "Nothing sent: fix the field marked above.", true);
+      return;
+    }
     await api("/api/train", settings);
     setStatus($("train-status"), "Starting…");
   } catch (error) {
-    setStatus($("train-status"), error.message, true);
+    setStatus($("train-status"), pageWords(error.message, event.target), true);
   }
 });
 
@@ -343,7 +336,12 @@ stream.onmessage = (message) => onRunEvent(JSON.parse(message.data));
 
 $("check-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const settings = formSettings(event.target, ["batch_size"], ["hidden"]);
+  await limitsReady.catch(() => {});
+  const settings = checkedSettings(event.target, "check");
+  if (!settings) {
+    setStatus($("check-status"), "Nothing sent: fix the field marked above.", true);
+    return;
+  }
   setStatus($("check-status"), "Checking…");
   $("run-check").disabled = true;
   try {
@@ -364,7 +362,7 @@ $("check-form").addEventListener("submit", async (event) => {
       ? `All ${report.rows} rows OK (${report.precision}, first ${report.images} training images). ${report.tolerances}`
       : `${report.failures} of ${report.rows} rows FAIL. ${report.tolerances}`, report.failures > 0);
   } catch (error) {
-    setStatus($("check-status"), error.message, true);
+    setStatus($("check-status"), pageWords(error.message, event.target), true);
   } finally {
     $("run-check").disabled = false;
   }
@@ -374,7 +372,12 @@ $("check-form").addEventListener("submit", async (event) => {
 
 $("study-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const settings = formSettings(event.target, ["depth", "width", "train_limit"], []);
+  await limitsReady.catch(() => {});
+  const settings = checkedSettings(event.target, "study");
+  if (!settings) {
+    setStatus($("study-status"), "Nothing sent: fix the field marked above.", true);
+    return;
+  }
   setStatus($("study-status"), "Running the study (18 networks; this takes a minute)…");
   $("run-study").disabled = true;
   try {
@@ -384,7 +387,7 @@ $("study-form").addEventListener("submit", async (event) => {
     $("study-figure").hidden = false;
     setStatus($("study-status"), "Done.");
   } catch (error) {
-    setStatus($("study-status"), error.message, true);
+    setStatus($("study-status"), pageWords(error.message, event.target), true);
   } finally {
     $("run-study").disabled = false;
   }

@@ -7,6 +7,7 @@ mod assets;
 mod backward;
 mod connections;
 mod guard;
+mod limits;
 mod predict;
 mod reply;
 mod reports;

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::reply::ApiError;
+use crate::limits::thousands;
 use crate::model::{Activation, Head, MlpConfig, WeightInit, choice_name};
 use crate::study::StudyConfig;
 use crate::train::{Engine, TrainingConfig};
@@ -13,6 +14,15 @@ pub const MAX_DRAWING_SIDE: usize = 512;
 
 /// Largest batch of a gradient check from the page (it runs while the page waits).
 pub const MAX_CHECK_BATCH: usize = 256;
+
+/// Most activations (batch size × hidden units) a run from the page may hold: 2²⁶, 256 MiB in
+/// f32 per copy; with the copies a step keeps, about 1 GiB.
+pub const MAX_PAGE_ACTIVATIONS: usize = 1 << 26;
+
+/// Deepest and widest networks of a study from the page, and its image counts.
+pub const MAX_STUDY_DEPTH: usize = 16;
+pub const MAX_STUDY_WIDTH: usize = 512;
+pub const STUDY_IMAGES: std::ops::RangeInclusive<usize> = 512..=60_000;
 
 /// `POST /api/predict`: a drawing (grey levels in [0, 1], light strokes on dark), or the
 /// index of a test image.
@@ -175,6 +185,15 @@ impl TrainRequest {
             .with_clip_grad_norm(self.clip_grad_norm)
             .with_engine(self.engine.unwrap_or(Engine::Manual));
         config.validate().map_err(ApiError::from_library)?;
+        let units: usize = config.model.hidden.iter().sum();
+        if config.batch_size * units > MAX_PAGE_ACTIVATIONS {
+            return Err(ApiError::bad_request(format!(
+                "batch_size: a run from the page holds at most {} activations (batch × hidden units, 256 MiB in f32); {} × {units} is {}",
+                thousands(MAX_PAGE_ACTIVATIONS),
+                config.batch_size,
+                thousands(config.batch_size * units)
+            )));
+        }
         Ok(config)
     }
 }
@@ -243,16 +262,21 @@ impl StudyRequest {
         let depth = self.depth.unwrap_or(defaults.depth);
         let width = self.width.unwrap_or(defaults.width);
         let limit = self.train_limit.unwrap_or(5_000);
-        for (field, value, max) in [("depth", depth, 16), ("width", width, 512)] {
+        for (field, value, max) in [
+            ("depth", depth, MAX_STUDY_DEPTH),
+            ("width", width, MAX_STUDY_WIDTH),
+        ] {
             if !(1..=max).contains(&value) {
                 return Err(ApiError::bad_request(format!(
                     "{field}: must be between 1 and {max} here, got {value}"
                 )));
             }
         }
-        if !(512..=60_000).contains(&limit) {
+        if !STUDY_IMAGES.contains(&limit) {
             return Err(ApiError::bad_request(format!(
-                "train_limit: must be between 512 and 60000, got {limit}"
+                "train_limit: must be between {} and {}, got {limit}",
+                STUDY_IMAGES.start(),
+                STUDY_IMAGES.end()
             )));
         }
         Ok(vec![

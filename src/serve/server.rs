@@ -13,7 +13,7 @@ use super::connections::serve_connections;
 use super::guard::{self, AllowedHosts};
 use super::reply::ApiError;
 use super::state::{AppState, SharedState};
-use super::{assets, backward, predict, reports, training};
+use super::{assets, backward, limits, predict, reports, training};
 use crate::artifacts::ArtifactDir;
 use crate::backend::Backend;
 use crate::data::Mnist;
@@ -46,8 +46,10 @@ pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
         .route("/favicon.ico", get(assets::icon))
         .route("/favicon.svg", get(assets::icon))
         .route("/heat.js", get(assets::heat_script))
+        .route("/forms.js", get(assets::forms_script))
         .route("/backward.js", get(assets::backward_script))
         .route("/api/model", get(predict::model_info))
+        .route("/api/limits", get(limits::limits))
         .route("/api/predict", post(predict::predict))
         .route("/api/mistakes", get(predict::mistakes))
         .route("/api/backward", post(backward::backward))

@@ -119,6 +119,26 @@ try {
   console.log(`check: ${status} (${ok} OK, ${failed} FAIL)`);
   if (!status.startsWith("All") || ok === 0 || failed > 0) await fail(`gradient check: ${status}`);
 
+  // Forms check what is typed: text in a number field sends nothing and says so at the field.
+  await page.fill("#train-form input[name=init_std]", "abc");
+  const sigmaError = await text("#error-train-form-init_std");
+  if (!/^σ: a number/.test(sigmaError)) await fail(`σ "abc": ${sigmaError}`);
+  await page.click("#start");
+  const refusedStatus = await text("#train-status");
+  if (!/Nothing sent/.test(refusedStatus)) await fail(`a bad σ was sent: ${refusedStatus}`);
+  await page.fill("#train-form input[name=epochs]", "2.5");
+  const epochsError = await text("#error-train-form-epochs");
+  if (!/^epochs: a whole number/.test(epochsError)) await fail(`epochs "2.5": ${epochsError}`);
+  await page.fill("#train-form input[name=init_std]", "0.3");
+  if (await page.locator("#error-train-form-init_std").isVisible()) await fail("σ's message stayed");
+  await page.selectOption("#train-form select[name=init]", "xavier");
+  if (!(await page.locator("#train-form input[name=init_std]").isDisabled())) await fail("σ without normal");
+  await page.selectOption("#train-form select[name=init]", "normal");
+  const labelled = await page.evaluate(() => pageWords("batch_size: must be between 1 and 65,536, got 0",
+    document.getElementById("train-form")));
+  if (labelled !== "batch: must be between 1 and 65,536, got 0") await fail(`server words: ${labelled}`);
+  console.log(`forms: "${sigmaError}", "${epochsError}", "${refusedStatus}"`);
+
   // Train: two short epochs (10,000 images); the curves get their points, the run is saved.
   await page.fill("#train-form input[name=epochs]", "2");
   await page.fill("#train-form input[name=train_limit]", "10000");
