@@ -165,6 +165,8 @@ function drawHidden(layers) {
     canvas.width = columns * 12;
     canvas.height = rows * 12;
     drawDiverging(canvas, units, columns, rows);
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `activations of hidden layer ${l + 1}, ${units.length} units`);
     const caption = document.createElement("h3");
     caption.textContent = `layer ${l + 1}: ${units.length} units (A${l + 1})`;
     figure.append(caption, canvas);

@@ -1,10 +1,13 @@
 // The page of `backprop serve` in headless Chromium: draw a "1" with the mouse and read the
 // prediction; walk the Backward panel's steps with the arrow keys on that drawing, answer a
 // "check yourself" wrongly then rightly, point at a gradient; run the gradient check and see
-// every row OK; train two short epochs and watch the curves and the first layer's units change;
-// and save screenshots (serve.png, backward.png, units.png) in the given folder.
+// every row OK; check the forms refuse what is wrong; train two short epochs and watch the
+// curves and the first layer's units change; the first screen at a laptop's and a phone's
+// size; no serious accessibility violation (axe-core); and save screenshots (serve.png,
+// backward.png, units.png) in the given folder.
 // Usage: node page.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
 import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 
 const [url, folder] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -20,7 +23,8 @@ const fail = async (message) => {
   process.exit(1);
 };
 try {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1900 } });
+  const context = await browser.newContext({ viewport: { width: 1500, height: 1900 } });
+  const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(url);
@@ -197,6 +201,14 @@ try {
   // The Draw panel again, with the model just trained, for the picture.
   console.log(`drawn stroke read as ${await drawOne()} by the new model`);
   await page.screenshot({ path: `${folder}/serve.png`, fullPage: true });
+  // Accessibility: axe-core finds no serious or critical violation on the page as it stands.
+  const audit = await new AxeBuilder({ page }).analyze();
+  const serious = audit.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  console.log(`axe-core: ${audit.passes.length} rules pass, ${audit.violations.length} violations ` +
+    `(${serious.length} serious or critical)`);
+  if (serious.length) {
+    await fail(`axe-core: ${serious.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`).join("; ")}`);
+  }
   if (errors.length) await fail(`errors on the page: ${errors.join("; ")}`);
   console.log(`screenshots: ${folder}/serve.png, backward.png, units.png`);
   await browser.close();
