@@ -108,7 +108,7 @@ async function showPrediction(request) {
     // A test digit replaces the drawing on the pad (strokes then add to it).
     if (request.test_index !== undefined) drawGrey(pad, result.input, 28);
     drawGrey($("input"), result.input, 28);
-    drawDiverging($("saliency"), result.input_gradient, 28, 28);
+    $("saliency-scale").replaceChildren(colourBar(drawDiverging($("saliency"), result.input_gradient, 28, 28)));
     drawBars(result.probabilities, result.predicted);
     drawHidden(result.hidden);
     const truth = result.label === null ? "" : ` — true: ${result.label}` +
@@ -133,7 +133,8 @@ function drawGrey(canvas, values, side) {
   paintScaled(canvas, image, side, side);
 }
 
-/** Values around 0: warm positive, cool negative, scaled by the largest magnitude (heat.js). */
+/** Values around 0: warm positive, cool negative, scaled by the largest magnitude (heat.js);
+ * returns that scale. */
 function drawDiverging(canvas, values, columns, rows) {
   const context = canvas.getContext("2d");
   const image = context.createImageData(columns, rows);
@@ -143,6 +144,7 @@ function drawDiverging(canvas, values, columns, rows) {
     image.data.set([...colour, 255], 4 * i);
   }
   paintScaled(canvas, image, columns, rows);
+  return scale;
 }
 
 function drawBars(probabilities, predicted) {
@@ -164,12 +166,12 @@ function drawHidden(layers) {
     const canvas = document.createElement("canvas");
     canvas.width = columns * 12;
     canvas.height = rows * 12;
-    drawDiverging(canvas, units, columns, rows);
+    const scale = drawDiverging(canvas, units, columns, rows);
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", `activations of hidden layer ${l + 1}, ${units.length} units`);
     const caption = document.createElement("h3");
     caption.textContent = `layer ${l + 1}: ${units.length} units (A${l + 1})`;
-    figure.append(caption, canvas);
+    figure.append(caption, canvas, colourBar(scale));
     return figure;
   }));
 }
@@ -193,14 +195,28 @@ $("mistake").addEventListener("click", async () => {
 
 const COLOURS = ["#2457c5", "#d0452f", "#1b7f3b", "#8e44ad", "#d68910", "#17a2b8", "#6c757d", "#e83e8c"];
 
-/** Line chart of `series` ([{name, colour, points: [[x, y]]}]) with axes and a legend. */
-function lineChart(canvas, series, { logY = false } = {}) {
+/**
+ * Line chart of `series` ([{name, colour, points: [[x, y]]}]) with axes, their titles and a
+ * legend above the plot; drawn at the device's pixel ratio, sized to the canvas's box.
+ */
+function lineChart(canvas, series, { logY = false, xTitle = "epoch", yTitle = "" } = {}) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(240, Math.round(canvas.getBoundingClientRect().width || 520));
+  const height = Math.round(Math.min(300, Math.max(200, width * 0.55)));
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  canvas.style.height = `${height}px`;
   const context = canvas.getContext("2d");
-  const { width, height } = canvas;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.clearRect(0, 0, width, height);
   const points = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y) && (!logY || y > 0));
   canvas.dataset.points = series.length ? series[0].points.length : 0;
-  if (points.length === 0) return;
+  context.font = "13px system-ui, sans-serif";
+  context.fillStyle = "#5b6475";
+  if (points.length === 0) {
+    context.fillText("Curves appear after the first epoch of a run.", 16, height / 2);
+    return;
+  }
   const f = logY ? Math.log10 : (y) => y;
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => f(p[1]));
@@ -208,24 +224,35 @@ function lineChart(canvas, series, { logY = false } = {}) {
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (x1 === x0) x1 = x0 + 1;
   if (y1 === y0) { y0 -= 0.5; y1 += 0.5; }
-  const pad = (y1 - y0) * 0.08;
-  y0 -= pad; y1 += pad;
-  const box = { left: 56, right: width - 12, top: 10, bottom: height - 30 };
+  const margin = (y1 - y0) * 0.08;
+  y0 -= margin; y1 += margin;
+  const box = { left: 74, right: width - 12, top: 30, bottom: height - 42 };
   const X = (x) => box.left + (x - x0) / (x1 - x0) * (box.right - box.left);
   const Y = (y) => box.bottom - (f(y) - y0) / (y1 - y0) * (box.bottom - box.top);
-  context.font = "13px system-ui, sans-serif";
   context.strokeStyle = "#c9d0dc";
-  context.fillStyle = "#5b6475";
+  context.lineWidth = 1;
   context.beginPath();
   context.moveTo(box.left, box.top); context.lineTo(box.left, box.bottom); context.lineTo(box.right, box.bottom);
   context.stroke();
+  context.textAlign = "right";
   for (let i = 0; i <= 4; i++) {
     const value = y0 + (y1 - y0) * i / 4;
     const label = logY ? (10 ** value).toExponential(1) : value.toPrecision(3);
-    context.fillText(label, 4, box.bottom - (box.bottom - box.top) * i / 4 + 4);
+    context.fillText(label, box.left - 6, box.bottom - (box.bottom - box.top) * i / 4 + 4);
   }
+  context.textAlign = "center";
   const step = Math.max(1, Math.ceil((x1 - x0) / 10));
-  for (let x = Math.ceil(x0); x <= x1; x += step) context.fillText(String(x), X(x) - 4, height - 10);
+  for (let x = Math.ceil(x0); x <= x1; x += step) context.fillText(String(x), X(x), box.bottom + 16);
+  context.fillText(xTitle, (box.left + box.right) / 2, height - 6);
+  if (yTitle) {
+    context.save();
+    context.translate(14, (box.top + box.bottom) / 2);
+    context.rotate(-Math.PI / 2);
+    context.fillText(yTitle, 0, 0);
+    context.restore();
+  }
+  context.textAlign = "left";
+  let legendX = box.left;
   series.forEach((s, i) => {
     const colour = s.colour || COLOURS[i % COLOURS.length];
     const visible = s.points.filter(([, y]) => Number.isFinite(y) && (!logY || y > 0));
@@ -235,31 +262,37 @@ function lineChart(canvas, series, { logY = false } = {}) {
     visible.forEach(([x, y], j) => (j ? context.lineTo(X(x), Y(y)) : context.moveTo(X(x), Y(y))));
     context.stroke();
     visible.forEach(([x, y]) => { context.beginPath(); context.arc(X(x), Y(y), 3.5, 0, 7); context.fill(); });
-    context.fillText(s.name, box.right - 90, box.top + 14 + 16 * i);
+    // The legend sits above the plot, never on the lines.
+    context.fillRect(legendX, 10, 14, 4);
+    context.fillText(s.name, legendX + 18, 16);
+    legendX += 28 + context.measureText(s.name).width;
   });
 }
 
 // ---------- Train ----------
 
 let epochs = [];
+let totalEpochs = "?";
 
 function redrawCurves() {
   const pick = (key) => epochs.map((e) => [e.epoch, e[key]]);
   lineChart($("loss-chart"), [
     { name: "train", colour: "#2457c5", points: pick("train_loss") },
     { name: "test", colour: "#d0452f", points: pick("test_loss") },
-  ]);
+  ], { yTitle: "loss J" });
   lineChart($("accuracy-chart"), [
     { name: "train", colour: "#2457c5", points: pick("train_accuracy") },
     { name: "test", colour: "#d0452f", points: pick("test_accuracy") },
-  ]);
+  ], { yTitle: "accuracy (%)" });
   const withNorms = epochs.filter((e) => e.gradient_norms);
   const layers = withNorms.length ? withNorms[0].gradient_norms.length : 0;
   lineChart($("norm-chart"), Array.from({ length: layers }, (_, l) => ({
     name: `‖dW${l + 1}‖`,
     points: withNorms.map((e) => [e.epoch, e.gradient_norms[l]]),
-  })), { logY: true });
+  })), { logY: true, yTitle: "‖dW_l‖ (log)" });
 }
+
+window.addEventListener("resize", () => redrawCurves());
 
 $("train-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -290,6 +323,7 @@ function onRunEvent(event) {
   switch (event.type) {
     case "started":
       epochs = [];
+      totalEpochs = event.epochs;
       redrawCurves();
       running(true);
       clearLiveUnits();
@@ -300,14 +334,15 @@ function onRunEvent(event) {
     case "progress": {
       const share = event.total ? event.images / event.total : 0;
       $("progress-bar").style.width = `${(100 * share).toFixed(1)}%`;
-      setStatus($("train-status"), `Epoch ${event.epoch}: ${event.pass} ${event.images}/${event.total}`);
+      setStatus($("train-status"), `Epoch ${event.epoch}/${totalEpochs}: ${event.pass === "train" ? "training" : "testing"} ` +
+        `${event.images.toLocaleString("en")}/${event.total.toLocaleString("en")} images`);
       break;
     }
     case "epoch":
       epochs.push(event);
       redrawCurves();
       if (event.units) showLiveUnits();
-      setStatus($("train-status"), `Epoch ${event.epoch}: loss ${event.train_loss.toFixed(4)}, ` +
+      setStatus($("train-status"), `Epoch ${event.epoch}/${totalEpochs}: loss ${event.train_loss.toFixed(4)}, ` +
         `test accuracy ${event.test_accuracy.toFixed(2)} % (${event.seconds.toFixed(2)} s` +
         (event.warm_up_seconds == null ? ")"
           : `, of which ${event.warm_up_seconds.toFixed(1)} s warm-up: kernels compiled on first use)`));
