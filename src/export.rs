@@ -18,6 +18,12 @@ use crate::model::{Mlp, MlpConfig, parameter_names};
 
 /// Writes the model's weights to `path` in the lab's layout.
 pub fn export_lab_weights(model: &Mlp, path: &Path) -> Result<()> {
+    write_atomic(path, &lab_weights_bytes(model, path)?)
+}
+
+/// The model's weights in the lab's layout, as the bytes of a safetensors file (`path` names
+/// the file in an error).
+pub fn lab_weights_bytes(model: &Mlp, path: &Path) -> Result<Vec<u8>> {
     let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     for (l, layer) in model.layers().enumerate() {
         let weight = layer.weight.val().transpose(); // [n_l, n_{l-1}]
@@ -43,11 +49,10 @@ pub fn export_lab_weights(model: &Mlp, path: &Path) -> Result<()> {
         "layout".to_string(),
         "lab: W_l [n_l, n_(l-1)], b_l [n_l, 1], float32".to_string(),
     )]);
-    let bytes = safetensors::serialize(views, Some(metadata)).map_err(|e| Error::Artifact {
+    safetensors::serialize(views, Some(metadata)).map_err(|e| Error::Artifact {
         path: path.to_path_buf(),
         reason: format!("cannot encode safetensors ({e})"),
-    })?;
-    write_atomic(path, &bytes)
+    })
 }
 
 /// Builds `config`'s model on `device` with the weights of the lab-layout file at `path`,

@@ -178,7 +178,12 @@ fn a_short_run_streams_to_its_end_and_becomes_the_model() {
         assert_eq!(norms.len(), 3);
         assert!(norms.iter().all(|n| n.as_f64().unwrap() > 0.0));
     }
-    assert!(artifacts.join("model.bpk").is_file() && artifacts.join("config.json").is_file());
+    let run = artifacts.join("runs/run-1");
+    assert!(run.join("model.bpk").is_file() && run.join("config.json").is_file());
+    assert!(
+        !artifacts.join("model.bpk").exists(),
+        "a page's run has a directory of its own"
+    );
     let model = parse(&server.get("/api/model").1);
     assert_eq!(model["widths"], json!([784, 64, 32, 10]));
     assert_eq!(server.post("/api/predict", r#"{"test_index": 0}"#).0, 200);

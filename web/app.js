@@ -32,8 +32,9 @@ async function showModel() {
     }
     const last = model.epochs[model.epochs.length - 1];
     const accuracy = last ? `, ${last.test_accuracy.toFixed(2)} % on the test set` : "";
+    const which = model.run === "artifacts" ? "the command line's model" : model.run;
     $("model-line").textContent =
-      `Model: ${model.widths.join("-")} (${model.activation}, ${model.head})${accuracy}.`;
+      `Model in use: ${which}, ${model.widths.join("-")} (${model.activation}, ${model.head})${accuracy}.`;
   } catch (error) {
     $("model-line").textContent = error.message;
   }
@@ -258,9 +259,11 @@ function lineChart(canvas, series, { logY = false, xTitle = "epoch", yTitle = ""
     const visible = s.points.filter(([, y]) => Number.isFinite(y) && (!logY || y > 0));
     context.strokeStyle = context.fillStyle = colour;
     context.lineWidth = 2.5;
+    context.setLineDash(s.dashed ? [6, 4] : []);
     context.beginPath();
     visible.forEach(([x, y], j) => (j ? context.lineTo(X(x), Y(y)) : context.moveTo(X(x), Y(y))));
     context.stroke();
+    context.setLineDash([]);
     visible.forEach(([x, y]) => { context.beginPath(); context.arc(X(x), Y(y), 3.5, 0, 7); context.fill(); });
     // The legend sits above the plot, never on the lines.
     context.fillRect(legendX, 10, 14, 4);
@@ -273,16 +276,21 @@ function lineChart(canvas, series, { logY = false, xTitle = "epoch", yTitle = ""
 
 let epochs = [];
 let totalEpochs = "?";
+let diverged = false;
 
 function redrawCurves() {
   const pick = (key) => epochs.map((e) => [e.epoch, e[key]]);
+  // Runs ticked in the runs table (runs.js) add their test curves, dashed.
+  const compared = (key) => (typeof comparedSeries === "function" ? comparedSeries(key) : []);
   lineChart($("loss-chart"), [
     { name: "train", colour: "#2457c5", points: pick("train_loss") },
     { name: "test", colour: "#d0452f", points: pick("test_loss") },
+    ...compared("test_loss"),
   ], { yTitle: "loss J" });
   lineChart($("accuracy-chart"), [
     { name: "train", colour: "#2457c5", points: pick("train_accuracy") },
     { name: "test", colour: "#d0452f", points: pick("test_accuracy") },
+    ...compared("test_accuracy"),
   ], { yTitle: "accuracy (%)" });
   const withNorms = epochs.filter((e) => e.gradient_norms);
   const layers = withNorms.length ? withNorms[0].gradient_norms.length : 0;
@@ -324,12 +332,15 @@ function onRunEvent(event) {
     case "started":
       epochs = [];
       totalEpochs = event.epochs;
+      $("resume").hidden = true;
+      showRuns();
       redrawCurves();
       running(true);
       clearLiveUnits();
       if (event.units) showLiveUnits();
-      setStatus($("train-status"), `Training ${event.widths.join("-")} (${event.activation}, ${event.head}) ` +
-        `with the ${event.engine} engine on ${event.train_images} images…`);
+      setStatus($("train-status"), `${event.run}: training ${event.widths.join("-")} (${event.activation}, ${event.head}) ` +
+        `with the ${event.engine} engine on ${event.train_images} images` +
+        (event.first_epoch > 1 ? `, from epoch ${event.first_epoch}…` : "…"));
       break;
     case "progress": {
       const share = event.total ? event.images / event.total : 0;
@@ -351,17 +362,33 @@ function onRunEvent(event) {
       running(false);
       $("progress-bar").style.width = "100%";
       setStatus($("train-status"), `Done: ${event.test_accuracy.toFixed(2)} % on the test set; ` +
-        `saved to ${event.artifact_dir}. The Draw panel uses it now.`);
+        `${event.run} saved to ${event.artifact_dir}. Draw and Backward use it now (the runs below keep the others).`);
       mistakes = null;
       showModel();
       backwardModelChanged();
+      showRuns();
       break;
-    case "stopped": case "failed": case "idle":
-      if (event.type !== "idle") running(false);
-      setStatus($("train-status"), event.message, event.type === "failed");
+    case "stopped":
+      running(false);
+      setStatus($("train-status"), event.message);
+      $("resume").hidden = !(event.epoch > 0);
+      $("resume").dataset.run = event.run;
+      showRuns();
+      break;
+    case "failed":
+      running(false);
+      if (!diverged) setStatus($("train-status"), event.message, true);
+      diverged = false;
+      showRuns();
+      break;
+    case "idle":
+      setStatus($("train-status"), event.message);
       break;
     case "diverged":
-      setStatus($("train-status"), `Diverged at epoch ${event.epoch}, step ${event.step}.`, true);
+      diverged = true;
+      setStatus($("train-status"), `The run diverged at epoch ${event.epoch}, step ${event.step}: the loss or a ` +
+        "gradient became infinite or NaN, so nothing was saved and the model in use is unchanged. " +
+        "Try a smaller η, the xavier or he initialisation (or a smaller σ), or gradient clipping.", true);
       break;
   }
 }

@@ -43,7 +43,8 @@ pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>,
             Ok(loaded) => loaded,
             Err(e) => return Ok(Json(json!({ "trained": false, "reason": e.to_string() }))),
         };
-        let epochs = state.artifacts.load_metrics().unwrap_or_default();
+        let dir = state.chosen_dir();
+        let epochs = dir.load_metrics().unwrap_or_default();
         let config = &loaded.config;
         Ok(Json(json!({
             "trained": true,
@@ -59,7 +60,8 @@ pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>,
                 "test_loss": e.test_loss,
                 "test_accuracy": e.test_accuracy,
             })).collect::<Vec<_>>(),
-            "artifact_dir": state.artifacts.root().display().to_string(),
+            "artifact_dir": dir.root().display().to_string(),
+            "run": state.choice.lock().expect("choice lock").name(),
         })))
     })
     .await

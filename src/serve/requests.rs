@@ -123,6 +123,21 @@ impl BackwardRequest {
     }
 }
 
+/// A request that names a run: `run-N` (a page's run) or `artifacts` (the artifact
+/// directory's own model), where a choice of model is asked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    pub run: String,
+}
+
+impl RunRequest {
+    /// The name of a page's run (`run-N`), checked: no path comes from the browser.
+    pub fn run_name(&self) -> Result<String, ApiError> {
+        super::runs::checked_run_name(&self.run)
+    }
+}
+
 /// The network of a request: every field optional, the lab's values by default.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -13,7 +13,7 @@ use super::connections::serve_connections;
 use super::guard::{self, AllowedHosts};
 use super::reply::ApiError;
 use super::state::{AppState, SharedState};
-use super::{assets, backward, limits, predict, reports, training};
+use super::{assets, backward, limits, predict, reports, runs, training};
 use crate::artifacts::ArtifactDir;
 use crate::backend::Backend;
 use crate::data::Mnist;
@@ -47,6 +47,7 @@ pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
         .route("/favicon.svg", get(assets::icon))
         .route("/heat.js", get(assets::heat_script))
         .route("/forms.js", get(assets::forms_script))
+        .route("/runs.js", get(assets::runs_script))
         .route("/backward.js", get(assets::backward_script))
         .route("/api/model", get(predict::model_info))
         .route("/api/limits", get(limits::limits))
@@ -56,6 +57,10 @@ pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
         .route("/api/units", get(backward::saved_units))
         .route("/api/train", post(training::start))
         .route("/api/train/stop", post(training::stop))
+        .route("/api/train/resume", post(training::resume))
+        .route("/api/runs", get(runs::list))
+        .route("/api/runs/select", post(runs::select))
+        .route("/api/runs/{run}/{file}", get(runs::download))
         .route("/api/train/events", get(training::events))
         .route("/api/train/units", get(backward::live_units))
         .route("/api/gradcheck", post(reports::gradcheck))

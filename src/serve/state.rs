@@ -26,6 +26,32 @@ pub struct LoadedModel {
     pub mistakes: Mutex<Option<Vec<usize>>>,
 }
 
+/// The folder of the artifact directory where each run started from the page gets its own
+/// directory (`run-1`, `run-2`, …), so no run overwrites another model.
+pub const RUNS_DIR: &str = "runs";
+
+/// A model the page can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelChoice {
+    /// The artifact directory's own model (`backprop train` writes it).
+    Main,
+    /// One of the page's runs, by its directory name under [`RUNS_DIR`].
+    Run(String),
+}
+
+impl ModelChoice {
+    /// `artifacts` for the main model, the run's name otherwise.
+    pub fn name(&self) -> &str {
+        match self {
+            ModelChoice::Main => MAIN_NAME,
+            ModelChoice::Run(name) => name,
+        }
+    }
+}
+
+/// How the API names the artifact directory's own model.
+pub const MAIN_NAME: &str = "artifacts";
+
 /// Most first-layer units a run's snapshot keeps (the page draws one 28×28 tile each).
 pub const MAX_LIVE_UNITS: usize = 256;
 
@@ -48,8 +74,11 @@ pub struct AppState {
     pub data_dir: std::path::PathBuf,
     pub device: Device,
     pub backend: Backend,
-    /// The model of `artifacts`, once loaded; `None` again after a run writes a new one.
+    /// The model the page uses (Draw, Backward), once loaded; `None` again after the choice
+    /// changes or a run writes a new one.
     pub model: Mutex<Option<Arc<LoadedModel>>>,
+    /// Which model the page uses: the artifact directory's own, or one of the page's runs.
+    pub choice: Mutex<ModelChoice>,
     /// True while a training run is going.
     pub training: Mutex<bool>,
     /// True while a gradient check or a study runs.
@@ -88,6 +117,7 @@ impl AppState {
             device,
             backend,
             model: Mutex::new(None),
+            choice: Mutex::new(ModelChoice::Main),
             training: Mutex::new(false),
             report_running: Mutex::new(false),
             history: Mutex::new(Vec::new()),
@@ -110,13 +140,38 @@ impl AppState {
         let _ = self.events.send(text);
     }
 
-    /// The model of the artifact directory, loaded on first use.
+    /// Where the page's runs go: `<artifact-dir>/runs/`.
+    pub fn runs_root(&self) -> std::path::PathBuf {
+        self.artifacts.root().join(RUNS_DIR)
+    }
+
+    /// The artifact directory of `choice`.
+    pub fn dir_of(&self, choice: &ModelChoice) -> ArtifactDir {
+        match choice {
+            ModelChoice::Main => self.artifacts.clone(),
+            ModelChoice::Run(name) => ArtifactDir::new(self.runs_root().join(name)),
+        }
+    }
+
+    /// The artifact directory of the model the page uses.
+    pub fn chosen_dir(&self) -> ArtifactDir {
+        self.dir_of(&self.choice.lock().expect("choice lock"))
+    }
+
+    /// Makes `choice` the page's model (loaded on next use).
+    pub fn choose(&self, choice: ModelChoice) {
+        let mut slot = self.model.lock().expect("model lock");
+        *self.choice.lock().expect("choice lock") = choice;
+        *slot = None;
+    }
+
+    /// The model the page uses, loaded on first use.
     pub fn loaded_model(&self) -> crate::Result<Arc<LoadedModel>> {
         let mut slot = self.model.lock().expect("model lock");
         if let Some(model) = slot.as_ref() {
             return Ok(model.clone());
         }
-        let (config, model) = self.artifacts.load_model(&self.device)?;
+        let (config, model) = self.chosen_dir().load_model(&self.device)?;
         let loaded = Arc::new(LoadedModel {
             config,
             model,

@@ -1,4 +1,5 @@
-//! The Train panel's API: one run at a time in a thread of its own, its events published to
+//! The Train panel's API: one run at a time in a thread of its own, each in a run directory of
+//! its own (`runs/run-N`, see `runs.rs`), or an interrupted one resumed; its events published to
 //! every page following it (Server-Sent Events), a stop on request, and a stop when no page
 //! has followed it for `serve --idle-stop` seconds ([`DEFAULT_IDLE_STOP`]).
 
@@ -15,15 +16,18 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::reply::{ApiError, ApiJson, api_words};
-use super::requests::TrainRequest;
-use super::state::{AppState, LiveUnits, MAX_LIVE_UNITS, SharedState};
+use super::requests::{RunRequest, TrainRequest};
+use super::runs::next_run_name;
+use super::state::{AppState, LiveUnits, MAX_LIVE_UNITS, ModelChoice, SharedState};
+use crate::artifacts::ArtifactDir;
 use crate::backward::{Matrix, first_layer_units};
 use crate::data::MnistBatch;
 use crate::error::Result;
 use crate::model::{Mlp, choice_name};
 use crate::study::layer_stats;
 use crate::train::{
-    Divergence, EpochMetrics, Pass, Progress, RunObserver, RunStart, WarmUp, interrupt, shared,
+    Checkpoints, Divergence, EpochMetrics, Pass, Progress, RunObserver, RunStart, TrainingConfig,
+    WarmUp, interrupt, shared,
 };
 
 /// A run that no page has followed for this long is stopped (its checkpoint remains), unless
@@ -36,69 +40,128 @@ const PROBE_IMAGES: usize = 256;
 /// Progress events per pass of an epoch (about; the page needs no more to draw a bar).
 const PROGRESS_EVENTS: usize = 20;
 
-/// `POST /api/train`: starts a run with these settings (202), unless one runs (409).
+/// `POST /api/train`: starts a run with these settings in a run directory of its own (202),
+/// unless one runs (409).
 pub async fn start(
     State(state): State<SharedState>,
     ApiJson(request): ApiJson<TrainRequest>,
 ) -> std::result::Result<(StatusCode, Json<Value>), ApiError> {
     let config = request.checked()?;
-    {
+    let epochs = config.epochs;
+    let engine = choice_name(config.engine);
+    let name = launch(&state, None, Job::Fresh(config))?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "started": true, "run": name, "epochs": epochs, "engine": engine })),
+    ))
+}
+
+/// `POST /api/train/resume`: continues an interrupted run of the page from its last epoch
+/// (202), unless one runs (409) or it cannot be resumed (409).
+pub async fn resume(
+    State(state): State<SharedState>,
+    ApiJson(request): ApiJson<RunRequest>,
+) -> std::result::Result<(StatusCode, Json<Value>), ApiError> {
+    let name = request.run_name()?;
+    let dir = ArtifactDir::new(state.runs_root().join(&name));
+    if !dir.root().is_dir() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("run: no run named {name}"),
+        ));
+    }
+    let point = Checkpoints::new(dir.root())
+        .resume_point()
+        .map_err(|e| ApiError::conflict(format!("run: {name} cannot be resumed ({e})")))?;
+    let name = launch(&state, Some(name), Job::Resume)?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "started": true, "run": name, "from_epoch": point.epoch + 1 })),
+    ))
+}
+
+/// What a run from the page does.
+enum Job {
+    /// A new run with these settings.
+    Fresh(TrainingConfig),
+    /// The interrupted run of its directory, continued.
+    Resume,
+}
+
+/// Takes the one training slot and starts `job` in a thread, in the run directory `name` (a
+/// new one when `None`); returns the run's name.
+fn launch(
+    state: &SharedState,
+    name: Option<String>,
+    job: Job,
+) -> std::result::Result<String, ApiError> {
+    let name = {
         let mut training = state.training.lock().expect("training lock");
         if *training {
             return Err(ApiError::conflict(
                 "a run is in progress; stop it first (POST /api/train/stop)",
             ));
         }
+        let name = match name {
+            Some(name) => name,
+            None => next_run_name(&state.runs_root())
+                .map_err(|e| ApiError::internal(format!("cannot make the run's directory: {e}")))?,
+        };
         *training = true;
         state.history.lock().expect("history lock").clear();
         *state.units.lock().expect("units lock") = None;
-    }
+        name
+    };
     *state.last_follower.lock().expect("follower lock") = Instant::now();
     interrupt::clear_stop();
     let worker = state.clone();
-    let run_config = config.clone();
-    std::thread::Builder::new()
+    let run_name = name.clone();
+    let spawned = std::thread::Builder::new()
         .name("serve-training".into())
-        .spawn(move || run(worker, run_config))
-        .map_err(|e| ApiError::internal(format!("cannot start the run: {e}")))?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(
-            json!({ "started": true, "epochs": config.epochs, "engine": choice_name(config.engine) }),
-        ),
-    ))
+        .spawn(move || run(worker, run_name, job));
+    if let Err(e) = spawned {
+        *state.training.lock().expect("training lock") = false;
+        return Err(ApiError::internal(format!("cannot start the run: {e}")));
+    }
+    Ok(name)
 }
 
-fn run(state: SharedState, config: crate::train::TrainingConfig) {
-    let observer = WebObserver::new(state.clone());
-    let outcome = crate::backend::on_compute_pool(|| {
-        crate::run::train(
-            &config,
-            &state.data,
-            &state.device,
-            &state.artifacts,
-            shared(observer),
-        )
+fn run(state: SharedState, name: String, job: Job) {
+    let dir = ArtifactDir::new(state.runs_root().join(&name));
+    let observer = shared(WebObserver::new(state.clone(), name.clone()));
+    let outcome = crate::backend::on_compute_pool(|| match &job {
+        Job::Fresh(config) => crate::run::train(config, &state.data, &state.device, &dir, observer),
+        Job::Resume => crate::run::resume(&state.data, &state.device, &dir, observer),
     });
     let last_event = match outcome {
         Ok(outcome) => {
-            *state.model.lock().expect("model lock") = None; // the new model is on disk
+            // The new model is the page's now (Draw, Backward); the others stay listed.
+            state.choose(ModelChoice::Run(name.clone()));
             let last = outcome.last();
             json!({
                 "type": "saved",
+                "run": name,
                 "test_accuracy": last.test_accuracy,
                 "epochs": outcome.epochs.len(),
                 "seconds": outcome.seconds,
-                "artifact_dir": state.artifacts.root().display().to_string(),
+                "artifact_dir": dir.root().display().to_string(),
             })
         }
-        Err(error) => {
-            let kind = match error {
-                crate::Error::Interrupted { .. } => "stopped",
-                _ => "failed",
-            };
-            json!({ "type": kind, "message": api_words(&error.to_string()) })
-        }
+        Err(crate::Error::Interrupted { epoch, .. }) => json!({
+            "type": "stopped",
+            "run": name,
+            "epoch": epoch,
+            "message": if epoch == 0 {
+                format!("Stopped before the first epoch ended: {name} has nothing to resume.")
+            } else {
+                format!("Stopped after epoch {epoch}: {name} keeps its checkpoint and can be resumed.")
+            },
+        }),
+        Err(error) => json!({
+            "type": "failed",
+            "run": name,
+            "message": api_words(&error.to_string()),
+        }),
     };
     // Told and freed under one lock: a page that starts the next run on this event gets its
     // 202, and the next run's history never holds this run's end.
@@ -160,6 +223,8 @@ pub async fn idle_watch(state: SharedState) {
 /// Turns a run's observer events into JSON events for the pages.
 struct WebObserver {
     state: Arc<AppState>,
+    /// The run's directory name.
+    name: String,
     probe: MnistBatch,
     lr: f64,
     next_report: usize,
@@ -169,11 +234,12 @@ struct WebObserver {
 }
 
 impl WebObserver {
-    fn new(state: SharedState) -> Self {
+    fn new(state: SharedState, name: String) -> Self {
         let images = PROBE_IMAGES.min(state.data.train.len());
         let probe = MnistBatch::from_range(&state.data.train, 0..images, &state.device);
         Self {
             state,
+            name,
             probe,
             lr: 0.0,
             next_report: 0,
@@ -213,6 +279,8 @@ impl RunObserver for WebObserver {
         let model = &start.config.model;
         self.state.publish(json!({
             "type": "started",
+            "run": self.name,
+            "first_epoch": start.first_epoch(),
             "widths": model.widths(),
             "activation": choice_name(model.activation),
             "head": choice_name(model.head),

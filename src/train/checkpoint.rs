@@ -96,6 +96,14 @@ impl Checkpoints {
         Ok(())
     }
 
+    /// The settings and completed epochs recorded here, whether or not a checkpoint loads
+    /// (`None` when no run has started here).
+    pub fn recorded(&self) -> Option<(TrainingConfig, Vec<EpochMetrics>)> {
+        let config = TrainingConfig::load_json(&self.config_path()).ok()?;
+        let epochs = load_metrics_csv(&self.metrics_path()).unwrap_or_default();
+        Some((config, epochs))
+    }
+
     /// The latest epoch with a loadable model checkpoint and its recorded metrics.
     pub fn resume_point(&self) -> Result<ResumePoint> {
         let nothing = |reason: &str| Error::Artifact {

@@ -158,6 +158,19 @@ try {
   await page.waitForFunction((before) => document.getElementById("bw-units").toDataURL() !== before,
     unitsBefore, { timeout: 30000 });
   console.log(`units: ${await text("#train-units-caption")}; the Backward panel's grid changed with the new model`);
+
+  // The run kept its own model; the command line's is still listed and can be chosen again.
+  await page.waitForFunction(() => document.querySelector("#runs-table tr[data-run='run-1'] .in-use") !== null,
+    null, { timeout: 30000 });
+  if (!/run-1/.test(await text("#model-line"))) await fail(`model line: ${await text("#model-line")}`);
+  await page.click("#runs-table tr[data-run='artifacts'] button");
+  await page.waitForFunction(() => /command line's model/.test(document.getElementById("model-line").textContent),
+    null, { timeout: 30000 });
+  const weights = await page.locator("#runs-table tr[data-run='run-1'] a", { hasText: "weights" }).getAttribute("href");
+  if (weights !== "/api/runs/run-1/model.safetensors") await fail(`weights link: ${weights}`);
+  await page.click("#runs-table tr[data-run='run-1'] button");
+  await page.waitForFunction(() => /run-1/.test(document.getElementById("model-line").textContent), null, { timeout: 30000 });
+  console.log(`runs: ${await page.locator("#runs-table tr").count() - 1} listed; ${await text("#model-line")}`);
   await page.locator("#train .units").screenshot({ path: `${folder}/units.png` });
 
   // The first screen: at a laptop's size the verdict is in view after drawing; on a phone it
