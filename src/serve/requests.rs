@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::reply::ApiError;
+use super::state::MAIN_NAME;
 use crate::limits::thousands;
 use crate::model::{Activation, Head, MlpConfig, WeightInit, choice_name};
 use crate::study::StudyConfig;
@@ -134,8 +135,29 @@ pub struct RunRequest {
 impl RunRequest {
     /// The name of a page's run (`run-N`), checked: no path comes from the browser.
     pub fn run_name(&self) -> Result<String, ApiError> {
-        super::runs::checked_run_name(&self.run)
+        checked_run_name(&self.run)
     }
+}
+
+/// Prefix of a page's run directory.
+pub const RUN_PREFIX: &str = "run-";
+
+/// The number of a run directory's name (`run-12` → 12).
+pub fn run_number(name: &str) -> Option<u64> {
+    let digits = name.strip_prefix(RUN_PREFIX)?;
+    (!digits.is_empty() && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// `name` if it is a run's name (`run-` and up to 9 digits), else a 400 naming `run`.
+pub fn checked_run_name(name: &str) -> Result<String, ApiError> {
+    run_number(name).map(|_| name.to_string()).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "run: expected a run's name such as run-1 (or {MAIN_NAME} where the command line's model is meant), got '{}'",
+            name.chars().take(40).collect::<String>()
+        ))
+    })
 }
 
 /// The network of a request: every field optional, the lab's values by default.

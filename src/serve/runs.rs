@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::predict::blocking;
 use super::reply::{ApiError, ApiJson};
-use super::requests::RunRequest;
+use super::requests::{RUN_PREFIX, RunRequest, checked_run_name, run_number};
 use super::state::{MAIN_NAME, ModelChoice, SharedState};
 use crate::artifacts::ArtifactDir;
 use crate::export::lab_weights_bytes;
@@ -23,29 +23,8 @@ use crate::limits::MAX_WEIGHTS_FILE;
 use crate::model::choice_name;
 use crate::train::{Checkpoints, EpochMetrics, TrainingConfig};
 
-/// Prefix of a page's run directory.
-const PREFIX: &str = "run-";
-
 /// Most runs listed (the newest).
 pub const MAX_RUNS_LISTED: usize = 200;
-
-/// The number of a run directory's name (`run-12` → 12).
-fn run_number(name: &str) -> Option<u64> {
-    let digits = name.strip_prefix(PREFIX)?;
-    (!digits.is_empty() && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
-        .flatten()
-}
-
-/// `name` if it is a run's name (`run-` and up to 9 digits), else a 400 naming `run`.
-pub fn checked_run_name(name: &str) -> Result<String, ApiError> {
-    run_number(name).map(|_| name.to_string()).ok_or_else(|| {
-        ApiError::bad_request(format!(
-            "run: expected a run's name such as run-1 (or {MAIN_NAME} where the command line's model is meant), got '{}'",
-            name.chars().take(40).collect::<String>()
-        ))
-    })
-}
 
 /// The page's run directories in `root`, oldest first.
 fn run_names(root: &Path) -> Vec<String> {
@@ -72,7 +51,7 @@ pub fn next_run_name(root: &Path) -> std::io::Result<String> {
         .filter_map(|name| run_number(name))
         .max()
         .map_or(1, |n| n + 1);
-    let name = format!("{PREFIX}{next}");
+    let name = format!("{RUN_PREFIX}{next}");
     std::fs::create_dir(root.join(&name))?;
     Ok(name)
 }
