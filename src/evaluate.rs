@@ -80,25 +80,29 @@ pub fn evaluate(model: &Mlp, split: &MnistSplit, device: &Device) -> Result<(f64
     Ok(tally.finish())
 }
 
-/// Confusion matrix of `model` on `split`: `matrix[true][predicted]` counts.
-pub fn confusion_matrix(model: &Mlp, split: &MnistSplit, device: &Device) -> Result<Vec<Vec<u64>>> {
-    let classes = model.output.weight.val().dims()[1];
-    let mut matrix = vec![vec![0u64; classes]; classes];
-    let mut start = 0;
+/// The class `model` predicts for each image of `split`, in file order.
+pub fn predictions(model: &Mlp, split: &MnistSplit, device: &Device) -> Result<Vec<usize>> {
+    let mut predicted = Vec::with_capacity(split.len());
     for batch in Batches::in_order(split, EVAL_BATCH_SIZE, device).iter() {
         let batch = batch?;
-        let predicted: Vec<i64> = model
+        let classes: Vec<i64> = model
             .forward(batch.images)
             .argmax(1)
             .into_data()
             .convert::<i64>()
             .try_to_vec()
             .expect("converted to i64");
-        let end = start + predicted.len();
-        for (&label, &guess) in split.labels[start..end].iter().zip(&predicted) {
-            matrix[label as usize][guess as usize] += 1;
-        }
-        start = end;
+        predicted.extend(classes.into_iter().map(|c| c as usize));
+    }
+    Ok(predicted)
+}
+
+/// Confusion matrix of `model` on `split`: `matrix[true][predicted]` counts.
+pub fn confusion_matrix(model: &Mlp, split: &MnistSplit, device: &Device) -> Result<Vec<Vec<u64>>> {
+    let classes = model.output.weight.val().dims()[1];
+    let mut matrix = vec![vec![0u64; classes]; classes];
+    for (&label, guess) in split.labels.iter().zip(predictions(model, split, device)?) {
+        matrix[label as usize][guess] += 1;
     }
     Ok(matrix)
 }

@@ -30,6 +30,7 @@ async function showModel() {
       $("model-line").textContent = "No trained model yet: train one below, then draw.";
       return;
     }
+    showConfusion();
     const last = model.epochs[model.epochs.length - 1];
     const accuracy = last ? `, ${last.test_accuracy.toFixed(2)} % on the test set` : "";
     const which = model.run === "artifacts" ? "the command line's model" : model.run;
@@ -99,6 +100,9 @@ function padPixels() {
   return { width: side, height: side, pixels };
 }
 
+/** The test image shown in Draw (null for a drawing), for links (links.js). */
+let currentDigit = null;
+
 async function predictDrawing() {
   await showPrediction(padPixels());
 }
@@ -108,6 +112,8 @@ async function showPrediction(request) {
     const result = await api("/api/predict", request);
     // A test digit replaces the drawing on the pad (strokes then add to it).
     if (request.test_index !== undefined) drawGrey(pad, result.input, 28);
+    currentDigit = request.test_index ?? null;
+    if (typeof rememberSettings === "function") rememberSettings();
     drawGrey($("input"), result.input, 28);
     $("saliency-scale").replaceChildren(colourBar(drawDiverging($("saliency"), result.input_gradient, 28, 28)));
     drawBars(result.probabilities, result.predicted);
@@ -175,6 +181,47 @@ function drawHidden(layers) {
     figure.append(caption, canvas, colourBar(scale));
     return figure;
   }));
+}
+
+// ---------- Confusion matrix ----------
+
+/** The test set's confusion matrix of the model in use; a cell opens its digits in Draw. */
+async function showConfusion() {
+  const table = $("confusion");
+  try {
+    const { counts, examples } = await api("/api/confusion");
+    const largestWrong = Math.max(1, ...counts.flatMap((row, t) => row.filter((_, p) => p !== t)));
+    const head = table.createTHead();
+    head.replaceChildren();
+    const top = head.insertRow();
+    top.append(Object.assign(document.createElement("th"), { textContent: "true ↓ / answer →" }));
+    counts.forEach((_, p) => top.append(Object.assign(document.createElement("th"), { textContent: String(p) })));
+    const body = document.createElement("tbody");
+    counts.forEach((row, t) => {
+      const line = body.insertRow();
+      line.append(Object.assign(document.createElement("th"), { textContent: String(t) }));
+      row.forEach((count, p) => {
+        const cell = line.insertCell();
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = String(count);
+        button.className = t === p ? "right" : "wrong";
+        if (t !== p) button.style.setProperty("--share", String(count / largestWrong));
+        button.setAttribute("aria-label", `${count} test images of ${t} read as ${p}`);
+        button.disabled = examples[t][p].length === 0;
+        let next = 0;
+        button.addEventListener("click", () => {
+          showPrediction({ test_index: examples[t][p][next++ % examples[t][p].length] });
+          $("draw").scrollIntoView({ behavior: "smooth" });
+        });
+        cell.append(button);
+      });
+    });
+    table.replaceChildren(head, body);
+  } catch (error) {
+    table.replaceChildren();
+    table.insertRow().insertCell().textContent = error.message;
+  }
 }
 
 let mistakes = null;
@@ -393,8 +440,6 @@ function onRunEvent(event) {
   }
 }
 
-const stream = new EventSource("/api/train/events");
-stream.onmessage = (message) => onRunEvent(JSON.parse(message.data));
 
 // ---------- Check ----------
 
@@ -422,6 +467,17 @@ $("check-form").addEventListener("submit", async (event) => {
       }
     }
     $("check-table").innerHTML = rows.join("");
+    const csv = ["model,param,shape,max_abs_manual_minus_autodiff,max_rel,fd_error,fd_entries,ok"];
+    for (const table of report.tables) {
+      for (const row of table.rows) {
+        csv.push([`"${table.model}"`, row.name, `"${row.shape.join("x")}"`, row.max_abs, row.max_rel,
+          row.fd_error ?? "", row.fd_entries ?? "", row.ok].join(","));
+      }
+    }
+    const link = $("check-csv");
+    if (link.href) URL.revokeObjectURL(link.href);
+    link.href = URL.createObjectURL(new Blob([csv.join("\n") + "\n"], { type: "text/csv" }));
+    link.hidden = false;
     setStatus($("check-status"), report.failures === 0
       ? `All ${report.rows} rows OK (${report.precision}, first ${report.images} training images). ${report.tolerances}`
       : `${report.failures} of ${report.rows} rows FAIL. ${report.tolerances}`, report.failures > 0);
@@ -449,6 +505,7 @@ $("study-form").addEventListener("submit", async (event) => {
     $("study-tables").textContent = report.tables;
     $("study-figure").src = `${report.figure}?t=${Date.now()}`;
     $("study-figure").hidden = false;
+    $("study-downloads").hidden = false;
     setStatus($("study-status"), "Done.");
   } catch (error) {
     setStatus($("study-status"), pageWords(error.message, event.target), true);
@@ -457,6 +514,12 @@ $("study-form").addEventListener("submit", async (event) => {
   }
 });
 
-clearPad();
-showModel();
-redrawCurves();
+// Started once every script of the page has run (the run's events call into runs.js and
+// backward.js, which load after this one).
+window.addEventListener("DOMContentLoaded", () => {
+  clearPad();
+  showModel();
+  redrawCurves();
+  const stream = new EventSource("/api/train/events");
+  stream.onmessage = (message) => onRunEvent(JSON.parse(message.data));
+});

@@ -1,6 +1,7 @@
 //! The page, embedded in the binary (no CDN, no build step): `web/index.html`, its scripts
 //! (`heat.js`: heat maps and colour scales; `app.js`: Draw, Train, Check, Study; `forms.js`: the
-//! forms' checks; `runs.js`: the page's runs; `backward.js`: the Backward panel and the units) and `web/style.css`.
+//! forms' checks; `runs.js`: the page's runs; `links.js`:
+//! settings in the address, presets; `backward.js`: the Backward panel and the units) and `web/style.css`.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -37,6 +38,13 @@ pub async fn runs_script() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../../web/runs.js"),
+    )
+}
+
+pub async fn links_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../web/links.js"),
     )
 }
 

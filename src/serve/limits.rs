@@ -21,6 +21,7 @@ pub async fn limits(State(state): State<SharedState>) -> Json<Value> {
             "hidden": { "integer": true, "min": 1, "max": MAX_WIDTH, "layers": MAX_HIDDEN_LAYERS },
             "init_std": { "integer": false, "above": 0, "max": MAX_INIT_STD },
             "lr": { "integer": false, "above": 0 },
+            "clip_grad_norm": { "integer": false, "above": 0 },
             "batch_size": count(MAX_BATCH_SIZE),
             "epochs": count(MAX_EPOCHS),
             "train_limit": count(images),

@@ -10,12 +10,16 @@ use serde_json::{Value, json};
 use super::reply::{ApiError, ApiJson};
 use super::requests::{PredictInput, PredictRequest};
 use super::state::{LoadedModel, SharedState};
-use crate::data::{MnistBatch, mnist_centered};
+use crate::data::mnist_centered;
+use crate::evaluate::predictions;
 use crate::model::choice_name;
 use crate::predict::explain;
 
 /// Most wrong test digits listed.
 const MISTAKES_LISTED: usize = 200;
+
+/// Test images listed per cell of the confusion matrix.
+const CELL_EXAMPLES: usize = 50;
 
 /// Runs blocking work (tensor arithmetic) off the async threads.
 pub async fn blocking<T: Send + 'static>(
@@ -148,40 +152,64 @@ pub fn model_input(
     })
 }
 
+/// The model's predicted class for every test image, computed once per model.
+fn test_predictions(
+    state: &SharedState,
+    loaded: &LoadedModel,
+) -> Result<Arc<Vec<usize>>, ApiError> {
+    let mut cache = loaded.predictions.lock().expect("predictions lock");
+    if let Some(predicted) = cache.as_ref() {
+        return Ok(predicted.clone());
+    }
+    let predicted = Arc::new(
+        predictions(&loaded.model, &state.data.test, &state.device)
+            .map_err(ApiError::from_library)?,
+    );
+    *cache = Some(predicted.clone());
+    Ok(predicted)
+}
+
 /// `GET /api/mistakes`: indices of test images the model gets wrong (the first ones).
 pub async fn mistakes(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
     blocking(move || {
         let loaded = model_or_conflict(&state)?;
-        let mut cache = loaded.mistakes.lock().expect("mistakes lock");
-        if cache.is_none() {
-            let test = &state.data.test;
-            let mut wrong = Vec::new();
-            let mut start = 0;
-            while start < test.len() && wrong.len() < MISTAKES_LISTED {
-                let end = (start + 1_000).min(test.len());
-                let batch = MnistBatch::from_range(test, start..end, &state.device);
-                let predicted: Vec<i64> = loaded
-                    .model
-                    .forward(batch.images)
-                    .argmax(1)
-                    .into_data()
-                    .convert::<i64>()
-                    .try_to_vec()
-                    .unwrap_or_default();
-                wrong.extend(
-                    (start..end)
-                        .zip(predicted)
-                        .filter(|&(i, p)| p != i64::from(test.labels[i]))
-                        .map(|(i, _)| i),
-                );
-                start = end;
+        let predicted = test_predictions(&state, &loaded)?;
+        let labels = &state.data.test.labels;
+        let wrong: Vec<usize> = (0..predicted.len())
+            .filter(|&i| predicted[i] != usize::from(labels[i]))
+            .take(MISTAKES_LISTED)
+            .collect();
+        Ok(Json(json!({ "indices": wrong })))
+    })
+    .await
+}
+
+/// `GET /api/confusion`: the test set's confusion matrix (`counts[true][predicted]`) and, for
+/// each cell, the indices of its first test images (for the page to open them in Draw).
+pub async fn confusion(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+    blocking(move || {
+        let loaded = model_or_conflict(&state)?;
+        let predicted = test_predictions(&state, &loaded)?;
+        let classes = loaded.config.model.outputs;
+        let mut counts = vec![vec![0usize; classes]; classes];
+        let mut examples = vec![vec![Vec::new(); classes]; classes];
+        for (i, (&label, &guess)) in state
+            .data
+            .test
+            .labels
+            .iter()
+            .zip(predicted.iter())
+            .enumerate()
+        {
+            let (row, column) = (usize::from(label), guess);
+            if row < classes && column < classes {
+                counts[row][column] += 1;
+                if examples[row][column].len() < CELL_EXAMPLES {
+                    examples[row][column].push(i);
+                }
             }
-            wrong.truncate(MISTAKES_LISTED);
-            *cache = Some(wrong);
         }
-        Ok(Json(
-            json!({ "indices": cache.clone().unwrap_or_default() }),
-        ))
+        Ok(Json(json!({ "counts": counts, "examples": examples })))
     })
     .await
 }

@@ -69,6 +69,32 @@ pub async fn study_figure(State(state): State<SharedState>) -> Result<impl IntoR
     Ok(([(header::CONTENT_TYPE, "image/png")], bytes))
 }
 
+/// `GET /api/study/study-summary.csv`, `/api/study/study-layers.csv`: the tables of the last
+/// study run from the page, as downloads.
+pub async fn study_table(
+    State(state): State<SharedState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    if !matches!(file.as_str(), "study-summary.csv" | "study-layers.csv") {
+        return Err(ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "file: one of study-summary.csv, study-layers.csv, figure.png",
+        ));
+    }
+    let bytes = std::fs::read(study_dir(&state).join(&file))
+        .map_err(|_| ApiError::conflict("no study has been run from this page yet"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    ))
+}
+
 struct ReportOutput {
     success: bool,
     stdout: String,

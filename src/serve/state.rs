@@ -18,12 +18,13 @@ use crate::train::TrainingConfig;
 /// and its progress reports).
 pub const EVENT_HISTORY: usize = 4_096;
 
-/// The trained model of the artifact directory, with its settings and the test images it gets
-/// wrong (found once, on first use).
+/// The model the page uses, with its settings and its predictions on the test set (found
+/// once, on first use).
 pub struct LoadedModel {
     pub config: TrainingConfig,
     pub model: Mlp,
-    pub mistakes: Mutex<Option<Vec<usize>>>,
+    /// The class it predicts for each test image, found on first use.
+    pub predictions: Mutex<Option<Arc<Vec<usize>>>>,
 }
 
 /// The folder of the artifact directory where each run started from the page gets its own
@@ -175,7 +176,7 @@ impl AppState {
         let loaded = Arc::new(LoadedModel {
             config,
             model,
-            mistakes: Mutex::new(None),
+            predictions: Mutex::new(None),
         });
         *slot = Some(loaded.clone());
         Ok(loaded)

@@ -197,6 +197,34 @@ try {
   if (digitInk === 0 || digitInk === drawnInk) await fail(`the pad does not show the test digit (${drawnInk} → ${digitInk})`);
   await laptop.close();
 
+  // A link hands out a scenario: a preset, a setting, the panel and a test digit; the address
+  // follows later changes, so a reload keeps them.
+  const linked = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  linked.on("pageerror", (error) => errors.push(error.message));
+  await linked.goto(`${url}?preset=exploding&epochs=3&panel=train&digit=5`);
+  await linked.waitForFunction(() => /test image 5/.test(document.getElementById("verdict").textContent),
+    null, { timeout: 30000 });
+  const field = (name) => linked.locator(`#train-form [name=${name}]`).inputValue();
+  const got = [await field("hidden"), await field("activation"), await field("lr"), await field("epochs"), await field("clip_grad_norm")];
+  if (got.join("|") !== "132,132,132|relu|1|3|") await fail(`the link's settings: ${got.join("|")}`);
+  await linked.fill("#train-form input[name=clip_grad_norm]", "1");
+  await linked.locator("#train-form input[name=clip_grad_norm]").dispatchEvent("change");
+  await linked.click("#copy-link");
+  const link = await linked.locator("#link").inputValue();
+  if (!/clip_grad_norm=1/.test(link) || !/digit=5/.test(link)) await fail(`copied link: ${link}`);
+  await linked.reload();
+  await linked.waitForFunction(() => document.querySelector("#train-form [name=clip_grad_norm]").value === "1",
+    null, { timeout: 30000 });
+  console.log(`link: ${link}`);
+  await linked.close();
+
+  // The confusion matrix: 10 × 10 cells that add up to the test set; a cell opens its digits.
+  const cells = await page.$$eval("#confusion tbody button", (buttons) => buttons.map((b) => Number(b.textContent)));
+  const total = cells.reduce((a, b) => a + b, 0);
+  if (cells.length !== 100 || total !== 10000) await fail(`confusion matrix: ${cells.length} cells, ${total} images`);
+  await page.click("#confusion tbody tr:nth-child(4) td:nth-child(4) button");
+  await page.waitForFunction(() => /true: 3/.test(document.getElementById("verdict").textContent), null, { timeout: 30000 });
+
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   phone.on("pageerror", (error) => errors.push(error.message));
   await phone.goto(url);
