@@ -54,7 +54,7 @@ fn draw_walk_backward_train_and_check_in_headless_chromium() {
     );
     eprintln!("{log}");
     assert!(output.status.success(), "the browser test failed:\n{log}");
-    for name in ["serve.png", "backward.png", "units.png"] {
+    for name in ["serve.png", "backward.png", "units.png", "phone.png"] {
         let size = std::fs::metadata(screenshots.join(name)).map_or(0, |m| m.len());
         assert!(size > 10_000, "{name}: {size} bytes");
     }

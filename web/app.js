@@ -79,6 +79,39 @@ pad.addEventListener("pointerup", () => {
   predictDrawing();
 });
 
+// The keyboard's pen: arrow keys move it (drawing while it is down), Space lifts or lowers it,
+// Enter reads the digit.
+const pen = { x: 140, y: 140, down: false };
+pad.addEventListener("keydown", (event) => {
+  const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  if (event.key in moves) {
+    event.preventDefault();
+    const [dx, dy] = moves[event.key];
+    const from = [pen.x, pen.y];
+    pen.x = Math.max(10, Math.min(270, pen.x + 14 * dx));
+    pen.y = Math.max(10, Math.min(270, pen.y + 14 * dy));
+    if (pen.down) {
+      padContext.beginPath();
+      padContext.moveTo(...from);
+      padContext.lineTo(pen.x, pen.y);
+      strokePad();
+    }
+  } else if (event.key === " ") {
+    event.preventDefault();
+    pen.down = !pen.down;
+    if (pen.down) {
+      padContext.beginPath();
+      padContext.moveTo(pen.x, pen.y);
+      padContext.lineTo(pen.x + 0.1, pen.y + 0.1);
+      strokePad();
+    }
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    pen.down = false;
+    predictDrawing();
+  }
+});
+
 function strokePad() {
   padContext.strokeStyle = "white";
   padContext.lineWidth = 20;

@@ -4,7 +4,7 @@
 // every row OK; check the forms refuse what is wrong; train two short epochs and watch the
 // curves and the first layer's units change; the first screen at a laptop's and a phone's
 // size; no serious accessibility violation (axe-core); and save screenshots (serve.png,
-// backward.png, units.png) in the given folder.
+// backward.png, units.png, phone.png) in the given folder.
 // Usage: node page.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
@@ -195,6 +195,16 @@ try {
   await laptop.waitForFunction(() => /test image/.test(document.getElementById("verdict").textContent));
   const digitInk = await ink();
   if (digitInk === 0 || digitInk === drawnInk) await fail(`the pad does not show the test digit (${drawnInk} → ${digitInk})`);
+  // The pad from the keyboard: a vertical stroke drawn with the arrow keys reads as a digit.
+  await laptop.click("#clear");
+  await laptop.focus("#pad");
+  await laptop.evaluate(() => delete document.getElementById("verdict").dataset.predicted);
+  for (let i = 0; i < 6; i++) await laptop.keyboard.press("ArrowUp");
+  await laptop.keyboard.press(" ");
+  for (let i = 0; i < 12; i++) await laptop.keyboard.press("ArrowDown");
+  await laptop.keyboard.press("Enter");
+  await laptop.waitForFunction(() => document.getElementById("verdict").dataset.predicted !== undefined);
+  console.log(`a stroke drawn with the keyboard reads as ${await laptop.locator("#verdict").getAttribute("data-predicted")}`);
   await laptop.close();
 
   // A link hands out a scenario: a preset, a setting, the panel and a test digit; the address
@@ -237,6 +247,7 @@ try {
   const gap = phoneVerdict.y - (phonePad.y + phonePad.height);
   console.log(`390×844: the verdict ${Math.round(gap)} px under the pad: ${await phone.locator("#verdict").textContent()}`);
   if (gap < 0 || gap > 120) await fail(`the verdict is ${gap} px under the pad on a phone`);
+  await phone.screenshot({ path: `${folder}/phone.png` });
   await phone.close();
 
   // The Draw panel again, with the model just trained, for the picture.
@@ -251,7 +262,7 @@ try {
     await fail(`axe-core: ${serious.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`).join("; ")}`);
   }
   if (errors.length) await fail(`errors on the page: ${errors.join("; ")}`);
-  console.log(`screenshots: ${folder}/serve.png, backward.png, units.png`);
+  console.log(`screenshots: ${folder}/serve.png, backward.png, units.png, phone.png`);
   await browser.close();
 } catch (error) {
   await fail(error.message);
