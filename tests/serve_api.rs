@@ -246,6 +246,32 @@ fn the_gradient_check_and_the_study_from_the_api() {
         assert_eq!(row["ok"], true, "{row}");
         assert!(row["fd_entries"].as_u64().unwrap() > 0, "{row}");
     }
+    // While the study runs, its progress is there to poll.
+    let address = server.address.clone();
+    let watcher = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..200 {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            use std::io::{Read, Write};
+            write!(
+                stream,
+                "GET /api/report/progress HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            let body = answer
+                .split("\r\n\r\n")
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            if body.contains("\"running\":true") && body.contains("\"done\":") {
+                seen.push(body);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        seen
+    });
     let (status, body) = server.post(
         "/api/study",
         r#"{"depth": 3, "width": 16, "train_limit": 1000}"#,
@@ -259,6 +285,12 @@ fn the_gradient_check_and_the_study_from_the_api() {
     );
     let (status, _) = server.get("/api/study/figure.png");
     assert_eq!(status, 200);
+    let seen = watcher.join().unwrap();
+    assert!(!seen.is_empty(), "no progress seen while the study ran");
+    assert_eq!(
+        parse(&server.get("/api/report/progress").1)["running"],
+        false
+    );
     let (status, csv) = server.get("/api/study/study-summary.csv");
     assert_eq!(status, 200);
     assert!(csv.lines().count() > 1, "{csv}");

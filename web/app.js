@@ -531,8 +531,18 @@ $("study-form").addEventListener("submit", async (event) => {
     setStatus($("study-status"), "Nothing sent: fix the field marked above.", true);
     return;
   }
-  setStatus($("study-status"), "Running the study (18 networks; this takes a minute)…");
+  setStatus($("study-status"), "Running the study: starting…");
   $("run-study").disabled = true;
+  // Its progress, with the time left at the pace so far, once a second.
+  const poll = setInterval(async () => {
+    try {
+      const p = await api("/api/report/progress");
+      if (!p.running || p.total === 0) return;
+      const left = p.remaining_seconds === null ? "" : `, about ${Math.ceil(p.remaining_seconds)} s left`;
+      setStatus($("study-status"), `Running the study: ${p.done}/${p.total} networks done ` +
+        `(${Math.round(p.elapsed_seconds)} s${left})…`);
+    } catch { /* the next poll tries again */ }
+  }, 1000);
   try {
     const report = await api("/api/study", settings);
     $("study-tables").textContent = report.tables;
@@ -543,6 +553,7 @@ $("study-form").addEventListener("submit", async (event) => {
   } catch (error) {
     setStatus($("study-status"), pageWords(error.message, event.target), true);
   } finally {
+    clearInterval(poll);
     $("run-study").disabled = false;
   }
 });

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
 use axum::Json;
 use axum::extract::State;
@@ -15,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::reply::{ApiError, ApiJson, api_words};
 use super::requests::{CheckRequest, StudyRequest};
-use super::state::SharedState;
+use super::state::{ReportProgress, SharedState};
 
 /// Longest a gradient check or a study from the page may run.
 pub const REPORT_TIME_LIMIT: Duration = Duration::from_secs(300);
@@ -102,7 +104,9 @@ struct ReportOutput {
 }
 
 /// Runs `backprop <arguments> --data-dir … --backend …` as a child process, one at a time
-/// (409 while another runs), killed after [`REPORT_TIME_LIMIT`].
+/// (409 while another runs), killed after [`REPORT_TIME_LIMIT`]. Its progress lines
+/// (`[ k/N] …`, as `study` prints them) are kept for `/api/report/progress`; once the first is
+/// in, a report whose projected time passes the limit is stopped and refused (409).
 async fn run_report(
     state: &SharedState,
     mut arguments: Vec<String>,
@@ -125,7 +129,7 @@ async fn run_report(
     ]);
     let program = std::env::current_exe()
         .map_err(|e| ApiError::internal(format!("cannot find the backprop binary: {e}")))?;
-    let child = tokio::process::Command::new(program)
+    let mut child = tokio::process::Command::new(program)
         .args(&arguments)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -133,19 +137,87 @@ async fn run_report(
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| ApiError::internal(format!("cannot start the report: {e}")))?;
-    let output = tokio::time::timeout(REPORT_TIME_LIMIT, child.wait_with_output())
-        .await
-        .map_err(|_| {
-            ApiError::internal(format!(
-                "the report took longer than {} s and was stopped",
-                REPORT_TIME_LIMIT.as_secs()
-            ))
-        })?
-        .map_err(|e| ApiError::internal(format!("the report failed: {e}")))?;
+    let (Some(stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(ApiError::internal("the report's output is not readable"));
+    };
+    let started = Instant::now();
+    *state.report_progress.lock().expect("progress lock") = Some(ReportProgress::starting());
+    let follow = async {
+        let mut lines = BufReader::new(stdout).lines();
+        let mut text = String::new();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some((done, total)) = progress_of(&line) {
+                let progress = ReportProgress::at(done, total, started.elapsed());
+                *state.report_progress.lock().expect("progress lock") = Some(progress);
+                if progress.projected_seconds > REPORT_TIME_LIMIT.as_secs_f64() && done < total {
+                    return Err(progress);
+                }
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        Ok(text)
+    };
+    // Read beside stdout, so that a full pipe never blocks the child.
+    let complain = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text).await;
+        text
+    });
+    let finished = tokio::time::timeout(REPORT_TIME_LIMIT, async {
+        let stdout = follow.await;
+        if stdout.is_err() {
+            let _ = child.kill().await; // projected past the limit: stop it now
+        }
+        let stderr = complain.await.unwrap_or_default();
+        (stdout, stderr, child.wait().await)
+    })
+    .await;
+    *state.report_progress.lock().expect("progress lock") = None;
+    let (stdout, stderr, status) = finished.map_err(|_| {
+        ApiError::internal(format!(
+            "the report took longer than {} s and was stopped",
+            REPORT_TIME_LIMIT.as_secs()
+        ))
+    })?;
+    let stdout = stdout.map_err(|progress| {
+        ApiError::conflict(format!(
+            "this study would take about {:.0} s ({} networks, the first took {:.1} s), over the page's limit of {} s: choose fewer images, a smaller depth or a smaller width",
+            progress.projected_seconds,
+            progress.total,
+            progress.elapsed_seconds / progress.done as f64,
+            REPORT_TIME_LIMIT.as_secs()
+        ))
+    })?;
+    let status = status.map_err(|e| ApiError::internal(format!("the report failed: {e}")))?;
     Ok(ReportOutput {
-        success: output.status.success(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        success: status.success(),
+        stdout,
+        stderr,
+    })
+}
+
+/// `[ k/N] …` → (k, N): a progress line of `study`.
+fn progress_of(line: &str) -> Option<(usize, usize)> {
+    let inside = line.strip_prefix('[')?.split_once(']')?.0;
+    let (done, total) = inside.split_once('/')?;
+    let (done, total) = (done.trim().parse().ok()?, total.trim().parse().ok()?);
+    (done > 0 && done <= total).then_some((done, total))
+}
+
+/// `GET /api/report/progress`: the running study's networks done, seconds so far and an
+/// estimate of the seconds left (`{"running": false}` when none runs).
+pub async fn progress(State(state): State<SharedState>) -> Json<Value> {
+    let progress = *state.report_progress.lock().expect("progress lock");
+    Json(match progress {
+        None => json!({ "running": false }),
+        Some(p) => json!({
+            "running": true,
+            "done": p.done,
+            "total": p.total,
+            "elapsed_seconds": p.elapsed_seconds,
+            "remaining_seconds": (p.done > 0).then(|| (p.projected_seconds - p.elapsed_seconds).max(0.0)),
+        }),
     })
 }
 
@@ -155,5 +227,32 @@ struct Release(SharedState);
 impl Drop for Release {
     fn drop(&mut self) {
         *self.0.report_running.lock().expect("report lock") = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_lines_and_the_projection() {
+        assert_eq!(progress_of("[ 3/18] tanh    xavier  …"), Some((3, 18)));
+        assert_eq!(progress_of("[18/18] relu he"), Some((18, 18)));
+        for line in [
+            "",
+            "[0/18] x",
+            "[19/18] x",
+            "[a/18]",
+            "Studying 18 settings",
+            "[ 3 18]",
+        ] {
+            assert_eq!(progress_of(line), None, "{line}");
+        }
+        let progress = ReportProgress::at(2, 18, Duration::from_secs(40));
+        assert_eq!(
+            progress.projected_seconds, 360.0,
+            "20 s a network, 18 networks"
+        );
+        assert!(progress.projected_seconds > REPORT_TIME_LIMIT.as_secs_f64());
     }
 }

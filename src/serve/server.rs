@@ -67,6 +67,7 @@ pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
         .route("/api/train/units", get(backward::live_units))
         .route("/api/gradcheck", post(reports::gradcheck))
         .route("/api/study", post(reports::study))
+        .route("/api/report/progress", get(reports::progress))
         .route("/api/study/figure.png", get(reports::study_figure))
         .route("/api/study/{file}", get(reports::study_table))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such page or endpoint") })

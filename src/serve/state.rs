@@ -68,6 +68,41 @@ pub struct LiveUnits {
     pub change: Matrix,
 }
 
+/// Where the running report stands.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportProgress {
+    /// Networks done, of `total` (0 of 0 before the first line).
+    pub done: usize,
+    pub total: usize,
+    /// Seconds since the report started.
+    pub elapsed_seconds: f64,
+    /// Its whole time at the pace so far.
+    pub projected_seconds: f64,
+}
+
+impl ReportProgress {
+    /// Before the report's first progress line.
+    pub fn starting() -> Self {
+        Self {
+            done: 0,
+            total: 0,
+            elapsed_seconds: 0.0,
+            projected_seconds: 0.0,
+        }
+    }
+
+    /// `done` of `total` after `elapsed`.
+    pub fn at(done: usize, total: usize, elapsed: std::time::Duration) -> Self {
+        let elapsed_seconds = elapsed.as_secs_f64();
+        Self {
+            done,
+            total,
+            elapsed_seconds,
+            projected_seconds: elapsed_seconds / done as f64 * total as f64,
+        }
+    }
+}
+
 /// The server's state, shared by every request.
 pub struct AppState {
     pub artifacts: ArtifactDir,
@@ -84,6 +119,8 @@ pub struct AppState {
     pub training: Mutex<bool>,
     /// True while a gradient check or a study runs.
     pub report_running: Mutex<bool>,
+    /// Where the running report stands, from its progress lines.
+    pub report_progress: Mutex<Option<ReportProgress>>,
     /// Each event of the current (or last) run, as JSON, for late subscribers.
     pub history: Mutex<Vec<String>>,
     /// Live events: every page following the run holds a receiver.
@@ -121,6 +158,7 @@ impl AppState {
             choice: Mutex::new(ModelChoice::Main),
             training: Mutex::new(false),
             report_running: Mutex::new(false),
+            report_progress: Mutex::new(None),
             history: Mutex::new(Vec::new()),
             events,
             units: Mutex::new(None),
