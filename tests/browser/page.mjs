@@ -27,6 +27,7 @@ try {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => { if (message.type() === "error") errors.push(`console: ${message.text()}`); });
   await page.goto(url);
   await page.waitForFunction(() => !document.getElementById("model-line").textContent.startsWith("Loading"));
 
@@ -47,6 +48,13 @@ try {
   const predicted = await drawOne();
   console.log(`drawn stroke read as ${predicted}`);
   if (predicted !== "1") await fail(`a drawn 1 was read as ${predicted}`);
+  // Every heat map has its colour scale; the charts are drawn at the device's pixel ratio.
+  for (const key of ["#saliency-scale .colour-bar", "#hidden .colour-bar", "#bw-units + .scale-slot .colour-bar"]) {
+    if (await page.locator(key).count() === 0) await fail(`no colour scale: ${key}`);
+  }
+  const sharp = await page.locator("#loss-chart").evaluate((c) =>
+    Math.abs(c.width - c.getBoundingClientRect().width * window.devicePixelRatio) <= 1);
+  if (!sharp) await fail("the loss chart is not drawn at its box's size");
 
   // Backward: the drawing with its label, every step walked with the arrow keys.
   const text = (selector) => page.locator(selector).textContent();
@@ -147,6 +155,8 @@ try {
   await page.fill("#train-form input[name=epochs]", "2");
   await page.fill("#train-form input[name=train_limit]", "10000");
   await page.click("#start");
+  await page.waitForFunction(() => /^Epoch \d\/2/.test(document.getElementById("train-status").textContent),
+    null, { timeout: 120000 });
   await page.waitForFunction(() => Number(document.getElementById("loss-chart").dataset.points) >= 2,
     null, { timeout: 120000 });
   await page.waitForFunction(() => document.getElementById("train-status").textContent.startsWith("Done"),
