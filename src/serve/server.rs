@@ -39,17 +39,7 @@ pub struct ServeOptions {
 
 /// The routes of the page and its API, for requests that name this server (`guard.rs`).
 pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
-    Router::new()
-        .route("/", get(assets::index))
-        .route("/app.js", get(assets::script))
-        .route("/style.css", get(assets::style))
-        .route("/favicon.ico", get(assets::icon))
-        .route("/favicon.svg", get(assets::icon))
-        .route("/heat.js", get(assets::heat_script))
-        .route("/forms.js", get(assets::forms_script))
-        .route("/runs.js", get(assets::runs_script))
-        .route("/links.js", get(assets::links_script))
-        .route("/backward.js", get(assets::backward_script))
+    assets::routes()
         .route("/api/model", get(predict::model_info))
         .route("/api/limits", get(limits::limits))
         .route("/api/predict", post(predict::predict))
