@@ -27,9 +27,9 @@ pub struct Matrix {
 }
 
 impl Matrix {
-    /// Row `row`: the `columns` values of one unit.
-    pub fn row(&self, row: usize) -> &[f32] {
-        &self.values[row * self.columns..(row + 1) * self.columns]
+    /// The matrix as a list of rows (one slice per unit).
+    pub fn by_row(&self) -> Vec<&[f32]> {
+        self.values.chunks(self.columns.max(1)).collect()
     }
 
     /// `self − start`, entry by entry (the same shape).

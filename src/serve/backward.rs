@@ -132,23 +132,18 @@ impl<'a> LayerAnswer<'a> {
             a: &layer.a,
             derivative: layer.derivative.as_deref(),
             delta: &layer.delta,
-            W: rows(&layer.weight),
+            W: layer.weight.by_row(),
             b: &layer.bias,
-            dW: rows(&layer.weight_grad),
+            dW: layer.weight_grad.by_row(),
             db: &layer.bias_grad,
             autodiff: AutodiffAnswer {
-                dW: rows(&layer.autodiff_weight_grad),
+                dW: layer.autodiff_weight_grad.by_row(),
                 db: &layer.autodiff_bias_grad,
             },
             autodiff_max_abs_diff: layer.autodiff_max_abs_diff,
             within_tolerance: layer.within_tolerance,
         }
     }
-}
-
-/// A lab-orientation matrix as a list of rows.
-fn rows(matrix: &Matrix) -> Vec<&[f32]> {
-    matrix.values.chunks(matrix.columns.max(1)).collect()
 }
 
 /// `GET /api/units`: the saved model's first-layer units, row j the picture of unit j.
@@ -209,8 +204,8 @@ impl<'a> UnitsAnswer<'a> {
             units,
             shown: weights.rows,
             inputs: weights.columns,
-            W: rows(weights),
-            change: change.map(rows),
+            W: weights.by_row(),
+            change: change.map(Matrix::by_row),
         }
     }
 }

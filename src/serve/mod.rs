@@ -16,6 +16,7 @@ mod runs;
 mod server;
 mod state;
 mod training;
+mod web_observer;
 
 pub use connections::DEFAULT_REQUEST_TIMEOUT;
 pub use server::{ServeOptions, serve};

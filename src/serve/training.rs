@@ -4,7 +4,6 @@
 //! has followed it for `serve --idle-stop` seconds ([`DEFAULT_IDLE_STOP`]).
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -18,27 +17,15 @@ use tokio::sync::broadcast::error::RecvError;
 use super::reply::{ApiError, ApiJson, api_words};
 use super::requests::{RunRequest, TrainRequest};
 use super::runs::next_run_name;
-use super::state::{AppState, LiveUnits, MAX_LIVE_UNITS, ModelChoice, SharedState};
+use super::state::{ModelChoice, SharedState};
+use super::web_observer::WebObserver;
 use crate::artifacts::ArtifactDir;
-use crate::backward::{Matrix, first_layer_units};
-use crate::data::MnistBatch;
-use crate::error::Result;
-use crate::model::{Mlp, choice_name};
-use crate::study::layer_stats;
-use crate::train::{
-    Checkpoints, Divergence, EpochMetrics, Pass, Progress, RunObserver, RunStart, TrainingConfig,
-    WarmUp, interrupt, shared,
-};
+use crate::model::choice_name;
+use crate::train::{Checkpoints, TrainingConfig, interrupt, shared};
 
 /// A run that no page has followed for this long is stopped (its checkpoint remains), unless
 /// `serve --idle-stop` says otherwise.
 pub const DEFAULT_IDLE_STOP: Duration = Duration::from_secs(60);
-
-/// Training images of the batch ‖dW_l‖ is measured on after each epoch.
-const PROBE_IMAGES: usize = 256;
-
-/// Progress events per pass of an epoch (about; the page needs no more to draw a bar).
-const PROGRESS_EVENTS: usize = 20;
 
 /// `POST /api/train`: starts a run with these settings in a run directory of its own (202),
 /// unless one runs (409).
@@ -217,129 +204,5 @@ pub async fn idle_watch(state: SharedState) {
             state.publish(json!({ "type": "idle", "message": format!(
                 "no page followed the run for {} s: stopping it", idle_stop.as_secs()) }));
         }
-    }
-}
-
-/// Turns a run's observer events into JSON events for the pages.
-struct WebObserver {
-    state: Arc<AppState>,
-    /// The run's directory name.
-    name: String,
-    probe: MnistBatch,
-    lr: f64,
-    next_report: usize,
-    warm_up: Option<f64>,
-    /// The first layer's units when the run started.
-    start_units: Option<Matrix>,
-}
-
-impl WebObserver {
-    fn new(state: SharedState, name: String) -> Self {
-        let images = PROBE_IMAGES.min(state.data.train.len());
-        let probe = MnistBatch::from_range(&state.data.train, 0..images, &state.device);
-        Self {
-            state,
-            name,
-            probe,
-            lr: 0.0,
-            next_report: 0,
-            warm_up: None,
-            start_units: None,
-        }
-    }
-
-    /// Keeps the first layer's units of `model` after `epoch` (0: at the start) for the page.
-    fn keep_units(&mut self, epoch: usize, model: &Mlp) {
-        let weights = first_layer_units(model, MAX_LIVE_UNITS);
-        let start = self.start_units.get_or_insert_with(|| weights.clone());
-        let change = weights.minus(start);
-        let units = model.layers().next().map_or(0, |l| l.weight.dims()[1]);
-        *self.state.units.lock().expect("units lock") = Some(Arc::new(LiveUnits {
-            epoch,
-            units,
-            weights,
-            change,
-        }));
-    }
-
-    /// ‖dW_l‖ of `model` on the probe batch, input side first.
-    fn gradient_norms(&self, model: &Mlp) -> Vec<f64> {
-        layer_stats(model, std::slice::from_ref(&self.probe), self.lr)
-            .iter()
-            .map(|s| s.grad_norm)
-            .collect()
-    }
-}
-
-impl RunObserver for WebObserver {
-    fn started(&mut self, start: &RunStart) -> Result<()> {
-        self.lr = start.config.lr;
-        self.start_units = None;
-        self.keep_units(start.first_epoch() - 1, &start.model);
-        let model = &start.config.model;
-        self.state.publish(json!({
-            "type": "started",
-            "run": self.name,
-            "first_epoch": start.first_epoch(),
-            "widths": model.widths(),
-            "activation": choice_name(model.activation),
-            "head": choice_name(model.head),
-            "engine": choice_name(start.config.engine),
-            "epochs": start.config.epochs,
-            "train_images": start.train_images,
-            "test_images": start.test_images,
-            "steps_per_epoch": start.steps_per_epoch,
-            "units": true,
-        }));
-        Ok(())
-    }
-
-    fn progress(&mut self, progress: &Progress) {
-        if progress.batches == 0 {
-            self.next_report = 0;
-        }
-        if progress.images < self.next_report && progress.images < progress.total {
-            return;
-        }
-        self.next_report = progress.images + progress.total.div_ceil(PROGRESS_EVENTS);
-        self.state.publish(json!({
-            "type": "progress",
-            "epoch": progress.epoch,
-            "pass": if progress.pass == Pass::Train { "train" } else { "test" },
-            "images": progress.images,
-            "total": progress.total,
-        }));
-    }
-
-    fn warmed_up(&mut self, warm_up: &WarmUp) {
-        self.warm_up = Some(warm_up.seconds).filter(|_| warm_up.noticeable());
-    }
-
-    fn epoch_done(&mut self, metrics: &EpochMetrics, model: Option<&Mlp>) -> Result<()> {
-        let norms = model.map(|m| self.gradient_norms(m));
-        if let Some(model) = model {
-            self.keep_units(metrics.epoch, model);
-        }
-        self.state.publish(json!({
-            "type": "epoch",
-            "epoch": metrics.epoch,
-            "train_loss": metrics.train_loss,
-            "train_accuracy": metrics.train_accuracy,
-            "test_loss": metrics.test_loss,
-            "test_accuracy": metrics.test_accuracy,
-            "seconds": metrics.seconds,
-            "warm_up_seconds": self.warm_up.take(),
-            "gradient_norms": norms,
-            "units": model.is_some(),
-        }));
-        Ok(())
-    }
-
-    fn diverged(&mut self, divergence: &Divergence) {
-        self.state.publish(json!({
-            "type": "diverged",
-            "epoch": divergence.epoch,
-            "step": divergence.step,
-        }));
     }
 }
