@@ -439,6 +439,8 @@ $("bw-reveal").addEventListener("click", () => {
   reveal();
   const step = backward.steps[backward.at];
   $("bw-grade").textContent = step.quiz.worked;
+  // The button is gone: the arrow keys go on walking from the stepper.
+  $("stepper").focus({ preventScroll: true });
 });
 
 // ---------- Walking ----------

@@ -107,6 +107,10 @@ try {
   // dW1: one tile per unit, manual beside autodiff; pointing at an entry reads both.
   await goTo(/gradients of layer 1/);
   await page.click("#bw-reveal");
+  // After "Show me", the arrow keys still walk the steps.
+  await page.keyboard.press("ArrowRight");
+  if (!/SGD step/.test(await text("#bw-title"))) await fail(`after Show me: ${await text("#bw-title")}`);
+  await page.keyboard.press("ArrowLeft");
   const agreement = await text("#bw-views .autodiff");
   if (!agreement.includes("✓")) await fail(`dW1 against autodiff: ${agreement}`);
   const tiles = page.locator("#bw-views canvas.heat").first();

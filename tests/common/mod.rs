@@ -3,6 +3,7 @@
 
 pub mod fixture;
 pub mod hostile;
+pub mod lab;
 pub mod server;
 
 use std::io::Write;
