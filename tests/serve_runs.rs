@@ -158,7 +158,8 @@ fn a_stopped_run_resumes_to_its_end() {
     let root = tempfile::tempdir().unwrap();
     let artifacts = root.path().join("run");
     let server = Server::start(&artifacts, None);
-    let settings = r#"{"epochs": 3, "train_limit": 20000, "engine": "manual"}"#;
+    // Whole epochs of 60,000 images: long enough that the stop lands inside epoch 2.
+    let settings = r#"{"epochs": 3, "engine": "manual"}"#;
     assert_eq!(server.post("/api/train", settings).0, 202);
     let mut stopped = None;
     server.follow_events(|event| {

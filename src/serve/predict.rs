@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use super::reply::{ApiError, ApiJson};
+use super::reply::{ApiError, ApiJson, epochs_json};
 use super::requests::{PredictInput, PredictRequest};
 use super::state::{LoadedModel, SharedState};
 use crate::data::mnist_centered;
@@ -57,13 +57,7 @@ pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>,
             "head": choice_name(config.model.head),
             "engine": choice_name(config.engine),
             "lr": config.lr,
-            "epochs": epochs.iter().map(|e| json!({
-                "epoch": e.epoch,
-                "train_loss": e.train_loss,
-                "train_accuracy": e.train_accuracy,
-                "test_loss": e.test_loss,
-                "test_accuracy": e.test_accuracy,
-            })).collect::<Vec<_>>(),
+            "epochs": epochs_json(&epochs),
             "artifact_dir": dir.root().display().to_string(),
             "run": state.choice.lock().expect("choice lock").name(),
         })))

@@ -51,6 +51,22 @@ impl ApiError {
     }
 }
 
+/// A run's epochs as the API lists them (loss and accuracy, train and test).
+pub fn epochs_json(epochs: &[crate::train::EpochMetrics]) -> serde_json::Value {
+    epochs
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "epoch": e.epoch,
+                "train_loss": e.train_loss,
+                "train_accuracy": e.train_accuracy,
+                "test_loss": e.test_loss,
+                "test_accuracy": e.test_accuracy,
+            })
+        })
+        .collect()
+}
+
 /// The library names flags (`--batch-size: …`); the API's fields are `batch_size`.
 pub fn api_words(message: &str) -> String {
     message

@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use super::predict::blocking;
-use super::reply::{ApiError, ApiJson};
+use super::reply::{ApiError, ApiJson, epochs_json};
 use super::requests::{RUN_PREFIX, RunRequest, checked_run_name, run_number};
 use super::state::{MAIN_NAME, ModelChoice, SharedState};
 use crate::artifacts::ArtifactDir;
@@ -90,13 +90,7 @@ fn describe(name: &str, dir: &ArtifactDir, selected: bool, running: bool) -> Opt
             "clip_grad_norm": config.clip_grad_norm,
             "engine": choice_name(config.engine),
         },
-        "epochs": epochs.iter().map(|e| json!({
-            "epoch": e.epoch,
-            "train_loss": e.train_loss,
-            "train_accuracy": e.train_accuracy,
-            "test_loss": e.test_loss,
-            "test_accuracy": e.test_accuracy,
-        })).collect::<Vec<_>>(),
+        "epochs": epochs_json(&epochs),
     }))
 }
 
