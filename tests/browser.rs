@@ -1,5 +1,6 @@
 //! The page in a real browser: Debian's headless Chromium, driven by playwright-core
-//! (`tests/browser/page.mjs`), against the real server. Needs `/usr/bin/chromium` and
+//! (`tests/browser/page.mjs` in English, then `tests/browser/french.mjs` in French), against
+//! the real server. Needs `/usr/bin/chromium` and
 //! `npm ci` in `tests/browser`; without them the test says SKIPPED with the reason, unless
 //! `BACKPROP_REQUIRE_BROWSER=1` (as `.ci/run` sets after installing both) makes it fail.
 
@@ -26,13 +27,13 @@ fn missing() -> Option<String> {
 }
 
 #[test]
-fn draw_walk_backward_train_and_check_in_headless_chromium() {
+fn draw_walk_backward_train_and_check_in_headless_chromium_in_english_and_french() {
     if let Some(reason) = missing() {
         assert!(
             std::env::var_os("BACKPROP_REQUIRE_BROWSER").is_none(),
             "BACKPROP_REQUIRE_BROWSER is set, but {reason}"
         );
-        eprintln!("SKIPPED draw_walk_backward_train_and_check_in_headless_chromium: {reason}");
+        eprintln!("SKIPPED the browser test: {reason}");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -41,21 +42,34 @@ fn draw_walk_backward_train_and_check_in_headless_chromium() {
     let server = Server::start(&artifacts, None);
     let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&screenshots).unwrap();
-    let output = Command::new("node")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/page.mjs"))
-        .arg(format!("{}/", server.url()))
-        .arg(&screenshots)
-        .output()
-        .expect("node runs");
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    eprintln!("{log}");
-    assert!(output.status.success(), "the browser test failed:\n{log}");
-    for name in ["serve.png", "backward.png", "units.png", "phone.png"] {
-        let size = std::fs::metadata(screenshots.join(name)).map_or(0, |m| m.len());
-        assert!(size > 10_000, "{name}: {size} bytes");
+    // The English walk, then the French one (the same server: one heavy browser at a time).
+    for (script, pictures) in [
+        (
+            "page.mjs",
+            &["serve.png", "backward.png", "units.png", "phone.png"][..],
+        ),
+        ("french.mjs", &["serve-fr.png", "backward-fr.png"][..]),
+    ] {
+        let output = Command::new("node")
+            .arg(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/browser")
+                    .join(script),
+            )
+            .arg(format!("{}/", server.url()))
+            .arg(&screenshots)
+            .output()
+            .expect("node runs");
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!("{script}:\n{log}");
+        assert!(output.status.success(), "{script} failed:\n{log}");
+        for name in pictures {
+            let size = std::fs::metadata(screenshots.join(name)).map_or(0, |m| m.len());
+            assert!(size > 10_000, "{name}: {size} bytes");
+        }
     }
 }

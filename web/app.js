@@ -16,9 +16,15 @@ async function api(path, body) {
   return data;
 }
 
-function setStatus(element, text, isError = false) {
-  element.textContent = text;
+/** Writes `what` (see `say` in i18n.js) into a status line, red when it is an error. */
+function setStatus(element, what, isError = false) {
+  say(element, what);
   element.classList.toggle("error", isError);
+}
+
+/** A failed request's message, said in the page's language (its fields by `form`'s labels). */
+function problem(error, form) {
+  return { server: error.message, form };
 }
 
 // ---------- The model line ----------
@@ -27,17 +33,18 @@ async function showModel() {
   try {
     const model = await api("/api/model");
     if (!model.trained) {
-      $("model-line").textContent = "No trained model yet: train one below, then draw.";
+      say($("model-line"), ["model.none"]);
       return;
     }
     showConfusion();
     const last = model.epochs[model.epochs.length - 1];
-    const accuracy = last ? `, ${last.test_accuracy.toFixed(2)} % on the test set` : "";
-    const which = model.run === "artifacts" ? "the command line's model" : model.run;
-    $("model-line").textContent =
-      `Model in use: ${which}, ${model.widths.join("-")} (${model.activation}, ${model.head})${accuracy}.`;
+    say($("model-line"), () => t(last ? "model.in_use.accuracy" : "model.in_use", {
+      model: model.run === "artifacts" ? t("model.cli") : model.run,
+      network: `${model.widths.join("-")} (${model.activation}, ${model.head})`,
+      accuracy: last ? fixed(last.test_accuracy, 2) : "",
+    }));
   } catch (error) {
-    $("model-line").textContent = error.message;
+    say($("model-line"), problem(error));
   }
 }
 
@@ -135,6 +142,8 @@ function padPixels() {
 
 /** The test image shown in Draw (null for a drawing), for links (links.js). */
 let currentDigit = null;
+/** The last answer of /api/predict (its pictures' captions are redrawn in a new language). */
+let lastPrediction = null;
 
 async function predictDrawing() {
   await showPrediction(padPixels());
@@ -150,15 +159,17 @@ async function showPrediction(request) {
     drawGrey($("input"), result.input, 28);
     $("saliency-scale").replaceChildren(colourBar(drawDiverging($("saliency"), result.input_gradient, 28, 28)));
     drawBars(result.probabilities, result.predicted);
+    lastPrediction = result;
     drawHidden(result.hidden);
-    const truth = result.label === null ? "" : ` — true: ${result.label}` +
-      (result.label === result.predicted ? " ✓" : " ✗") + ` (test image ${result.index})`;
-    $("verdict").textContent = `${result.predicted}${truth}`;
+    say($("verdict"), () => (result.label === null ? String(result.predicted) : t("draw.verdict.test", {
+      predicted: result.predicted, label: result.label, index: result.index,
+      mark: result.label === result.predicted ? "✓" : "✗",
+    })));
     $("verdict").dataset.predicted = result.predicted;
     // The Backward panel walks the same example (backward.js).
     backwardExample(request, result);
   } catch (error) {
-    $("verdict").textContent = error.message;
+    say($("verdict"), problem(error));
     delete $("verdict").dataset.predicted;
   }
 }
@@ -193,7 +204,7 @@ function drawBars(probabilities, predicted) {
     bar.className = "bar" + (digit === predicted ? " best" : "");
     bar.innerHTML = `<span class="digit">${digit}</span><span class="track">` +
       `<span class="fill" style="display:block;width:${(100 * p).toFixed(1)}%"></span></span>` +
-      `<span class="value">${p.toFixed(3)}</span>`;
+      `<span class="value">${fixed(p, 3)}</span>`;
     return bar;
   }));
 }
@@ -208,9 +219,9 @@ function drawHidden(layers) {
     canvas.height = rows * 12;
     const scale = drawDiverging(canvas, units, columns, rows);
     canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", `activations of hidden layer ${l + 1}, ${units.length} units`);
+    canvas.setAttribute("aria-label", t("draw.hidden.label", { l: l + 1, units: units.length }));
     const caption = document.createElement("h3");
-    caption.textContent = `layer ${l + 1}: ${units.length} units (A${l + 1})`;
+    caption.textContent = t("draw.hidden.caption", { l: l + 1, units: units.length });
     figure.append(caption, canvas, colourBar(scale));
     return figure;
   }));
@@ -224,11 +235,16 @@ $("random").addEventListener("click", () =>
 $("mistake").addEventListener("click", async () => {
   try {
     if (mistakes === null) mistakes = (await api("/api/mistakes")).indices;
-    if (mistakes.length === 0) { $("verdict").textContent = "no test digit is misread"; return; }
+    if (mistakes.length === 0) { say($("verdict"), ["draw.no_mistakes"]); return; }
     await showPrediction({ test_index: mistakes[mistakeIndex++ % mistakes.length] });
   } catch (error) {
-    $("verdict").textContent = error.message;
+    say($("verdict"), problem(error));
   }
+});
+onLanguage(() => {
+  if (!lastPrediction) return;
+  drawBars(lastPrediction.probabilities, lastPrediction.predicted);
+  drawHidden(lastPrediction.hidden);
 });
 
 // ---------- Train ----------
@@ -242,24 +258,25 @@ function redrawCurves() {
   // Runs ticked in the runs table (runs.js) add their test curves, dashed.
   const compared = (key) => (typeof comparedSeries === "function" ? comparedSeries(key) : []);
   lineChart($("loss-chart"), [
-    { name: "train", colour: "#2457c5", points: pick("train_loss") },
-    { name: "test", colour: "#d0452f", points: pick("test_loss") },
+    { name: t("chart.train"), colour: "#2457c5", points: pick("train_loss") },
+    { name: t("chart.test"), colour: "#d0452f", points: pick("test_loss") },
     ...compared("test_loss"),
-  ], { yTitle: "loss J" });
+  ], { yTitle: t("chart.loss.axis") });
   lineChart($("accuracy-chart"), [
-    { name: "train", colour: "#2457c5", points: pick("train_accuracy") },
-    { name: "test", colour: "#d0452f", points: pick("test_accuracy") },
+    { name: t("chart.train"), colour: "#2457c5", points: pick("train_accuracy") },
+    { name: t("chart.test"), colour: "#d0452f", points: pick("test_accuracy") },
     ...compared("test_accuracy"),
-  ], { yTitle: "accuracy (%)" });
+  ], { yTitle: t("chart.accuracy.axis") });
   const withNorms = epochs.filter((e) => e.gradient_norms);
   const layers = withNorms.length ? withNorms[0].gradient_norms.length : 0;
   lineChart($("norm-chart"), Array.from({ length: layers }, (_, l) => ({
-    name: `‖dW${l + 1}‖`,
+    name: t("chart.norms.series", { l: l + 1 }),
     points: withNorms.map((e) => [e.epoch, e.gradient_norms[l]]),
-  })), { logY: true, yTitle: "‖dW_l‖ (log)" });
+  })), { logY: true, yTitle: t("chart.norms.axis") });
 }
 
 window.addEventListener("resize", () => redrawCurves());
+onLanguage(redrawCurves);
 
 $("train-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -267,18 +284,18 @@ $("train-form").addEventListener("submit", async (event) => {
     await limitsReady;
     const settings = checkedSettings(event.target, "train");
     if (!settings) {
-      setStatus($("train-status"), "Nothing sent: fix the field marked above.", true);
+      setStatus($("train-status"), ["form.nothing_sent"], true);
       return;
     }
     await api("/api/train", settings);
-    setStatus($("train-status"), "Starting…");
+    setStatus($("train-status"), ["train.starting"]);
   } catch (error) {
-    setStatus($("train-status"), pageWords(error.message, event.target), true);
+    setStatus($("train-status"), problem(error, event.target), true);
   }
 });
 
 $("stop").addEventListener("click", async () => {
-  try { await api("/api/train/stop", {}); } catch (error) { setStatus($("train-status"), error.message, true); }
+  try { await api("/api/train/stop", {}); } catch (error) { setStatus($("train-status"), problem(error), true); }
 });
 
 function running(on) {
@@ -297,31 +314,39 @@ function onRunEvent(event) {
       running(true);
       clearLiveUnits();
       if (event.units) showLiveUnits();
-      setStatus($("train-status"), `${event.run}: training ${event.widths.join("-")} (${event.activation}, ${event.head}) ` +
-        `with the ${event.engine} engine on ${event.train_images} images` +
-        (event.first_epoch > 1 ? `, from epoch ${event.first_epoch}…` : "…"));
+      setStatus($("train-status"), () => t(event.first_epoch > 1 ? "train.started.from" : "train.started", {
+        run: event.run, network: `${event.widths.join("-")} (${event.activation}, ${event.head})`,
+        engine: t(event.engine === "learner" ? "engine.learner" : "engine.manual"),
+        images: count(event.train_images), first: event.first_epoch,
+      }));
       break;
     case "progress": {
       const share = event.total ? event.images / event.total : 0;
       $("progress-bar").style.width = `${(100 * share).toFixed(1)}%`;
-      setStatus($("train-status"), `Epoch ${event.epoch}/${totalEpochs}: ${event.pass === "train" ? "training" : "testing"} ` +
-        `${event.images.toLocaleString("en")}/${event.total.toLocaleString("en")} images`);
+      const total = totalEpochs;
+      setStatus($("train-status"), () => t(event.pass === "train" ? "train.progress.train" : "train.progress.test", {
+        epoch: event.epoch, epochs: total, images: count(event.images), all: count(event.total),
+      }));
       break;
     }
-    case "epoch":
+    case "epoch": {
       epochs.push(event);
       redrawCurves();
       if (event.units) showLiveUnits();
-      setStatus($("train-status"), `Epoch ${event.epoch}/${totalEpochs}: loss ${event.train_loss.toFixed(4)}, ` +
-        `test accuracy ${event.test_accuracy.toFixed(2)} % (${event.seconds.toFixed(2)} s` +
-        (event.warm_up_seconds == null ? ")"
-          : `, of which ${event.warm_up_seconds.toFixed(1)} s warm-up: kernels compiled on first use)`));
+      const total = totalEpochs;
+      setStatus($("train-status"), () => t(event.warm_up_seconds == null ? "train.epoch" : "train.epoch.warm", {
+        epoch: event.epoch, epochs: total, loss: fixed(event.train_loss, 4),
+        accuracy: fixed(event.test_accuracy, 2), seconds: fixed(event.seconds, 2),
+        warm: event.warm_up_seconds == null ? "" : fixed(event.warm_up_seconds, 1),
+      }));
       break;
+    }
     case "saved":
       running(false);
       $("progress-bar").style.width = "100%";
-      setStatus($("train-status"), `Done: ${event.test_accuracy.toFixed(2)} % on the test set; ` +
-        `${event.run} saved to ${event.artifact_dir}. Draw and Backward use it now (the runs below keep the others).`);
+      setStatus($("train-status"), () => t("train.saved", {
+        accuracy: fixed(event.test_accuracy, 2), run: event.run, dir: event.artifact_dir,
+      }));
       mistakes = null;
       showModel();
       backwardModelChanged();
@@ -329,117 +354,35 @@ function onRunEvent(event) {
       break;
     case "stopped":
       running(false);
-      setStatus($("train-status"), event.message);
+      setStatus($("train-status"), [event.epoch > 0 ? "train.stopped" : "train.stopped.none",
+        { run: event.run, epoch: event.epoch }]);
       $("resume").hidden = !(event.epoch > 0);
       $("resume").dataset.run = event.run;
       showRuns();
       break;
     case "failed":
       running(false);
-      if (!diverged) setStatus($("train-status"), event.message, true);
+      if (!diverged) setStatus($("train-status"), { server: event.message }, true);
       diverged = false;
       showRuns();
       break;
     case "idle":
-      setStatus($("train-status"), event.message);
+      setStatus($("train-status"), { server: event.message });
       break;
     case "diverged":
       diverged = true;
-      setStatus($("train-status"), `The run diverged at epoch ${event.epoch}, step ${event.step}: the loss or a ` +
-        "gradient became infinite or NaN, so nothing was saved and the model in use is unchanged. " +
-        "Try a smaller η, the xavier or he initialisation (or a smaller σ), or gradient clipping.", true);
+      setStatus($("train-status"), ["train.diverged", { epoch: event.epoch, step: event.step }], true);
       break;
   }
 }
 
 
-// ---------- Check ----------
-
-$("check-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  await limitsReady.catch(() => {});
-  const settings = checkedSettings(event.target, "check");
-  if (!settings) {
-    setStatus($("check-status"), "Nothing sent: fix the field marked above.", true);
-    return;
-  }
-  setStatus($("check-status"), "Checking…");
-  $("run-check").disabled = true;
-  try {
-    const report = await api("/api/gradcheck", settings);
-    const rows = [`<tr><th>param</th><th>shape</th><th>max |manual − autodiff|</th><th>max rel</th>` +
-      `<th>finite differences</th><th>status</th></tr>`];
-    for (const table of report.tables) {
-      rows.push(`<tr><td class="model" colspan="6">${table.model}</td></tr>`);
-      for (const row of table.rows) {
-        const fd = row.fd_error === null ? "—" : `${row.fd_error.toExponential(2)} (${row.fd_entries})`;
-        rows.push(`<tr><td>${row.name}</td><td>[${row.shape.join(", ")}]</td>` +
-          `<td>${row.max_abs.toExponential(3)}</td><td>${row.max_rel.toExponential(3)}</td><td>${fd}</td>` +
-          `<td class="${row.ok ? "ok" : "fail"}">${row.ok ? "OK" : "FAIL"}</td></tr>`);
-      }
-    }
-    $("check-table").innerHTML = rows.join("");
-    const csv = ["model,param,shape,max_abs_manual_minus_autodiff,max_rel,fd_error,fd_entries,ok"];
-    for (const table of report.tables) {
-      for (const row of table.rows) {
-        csv.push([`"${table.model}"`, row.name, `"${row.shape.join("x")}"`, row.max_abs, row.max_rel,
-          row.fd_error ?? "", row.fd_entries ?? "", row.ok].join(","));
-      }
-    }
-    const link = $("check-csv");
-    if (link.href) URL.revokeObjectURL(link.href);
-    link.href = URL.createObjectURL(new Blob([csv.join("\n") + "\n"], { type: "text/csv" }));
-    link.hidden = false;
-    setStatus($("check-status"), report.failures === 0
-      ? `All ${report.rows} rows OK (${report.precision}, first ${report.images} training images). ${report.tolerances}`
-      : `${report.failures} of ${report.rows} rows FAIL. ${report.tolerances}`, report.failures > 0);
-  } catch (error) {
-    setStatus($("check-status"), pageWords(error.message, event.target), true);
-  } finally {
-    $("run-check").disabled = false;
-  }
-});
-
-// ---------- Study ----------
-
-$("study-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  await limitsReady.catch(() => {});
-  const settings = checkedSettings(event.target, "study");
-  if (!settings) {
-    setStatus($("study-status"), "Nothing sent: fix the field marked above.", true);
-    return;
-  }
-  setStatus($("study-status"), "Running the study: starting…");
-  $("run-study").disabled = true;
-  // Its progress, with the time left at the pace so far, once a second.
-  const poll = setInterval(async () => {
-    try {
-      const p = await api("/api/report/progress");
-      if (!p.running || p.total === 0) return;
-      const left = p.remaining_seconds === null ? "" : `, about ${Math.ceil(p.remaining_seconds)} s left`;
-      setStatus($("study-status"), `Running the study: ${p.done}/${p.total} networks done ` +
-        `(${Math.round(p.elapsed_seconds)} s${left})…`);
-    } catch { /* the next poll tries again */ }
-  }, 1000);
-  try {
-    const report = await api("/api/study", settings);
-    $("study-tables").textContent = report.tables;
-    $("study-figure").src = `${report.figure}?t=${Date.now()}`;
-    $("study-figure").hidden = false;
-    $("study-downloads").hidden = false;
-    setStatus($("study-status"), "Done.");
-  } catch (error) {
-    setStatus($("study-status"), pageWords(error.message, event.target), true);
-  } finally {
-    clearInterval(poll);
-    $("run-study").disabled = false;
-  }
-});
-
 // Started once every script of the page has run (the run's events call into runs.js and
 // backward.js, which load after this one).
 window.addEventListener("DOMContentLoaded", () => {
+  say($("model-line"), ["model.loading"]);
+  say($("verdict"), ["draw.verdict.none"]);
+  setStatus($("train-status"), ["train.none"]);
   clearPad();
   showModel();
   redrawCurves();

@@ -46,19 +46,19 @@ function lrField() {
   const text = $("bw-lr").value.trim();
   if (text === "") return { ok: true, value: undefined };
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) return { ok: false, message: "η: a number above 0, e.g. 0.05" };
+  if (!Number.isFinite(value) || value <= 0) return { ok: false, message: ["bw.lr.invalid", { example: decimals("0.05") }] };
   return { ok: true, value };
 }
 
 async function runBackward() {
   const status = $("bw-status");
   if (!backward.request) {
-    setStatus(status, "Draw a digit or pick a test digit in the Draw panel first.");
+    setStatus(status, ["bw.status.none"]);
     return;
   }
   const label = $("bw-label").value;
   if (label === "") {
-    setStatus(status, "Which digit did you draw? Pick its label to walk the backward pass.");
+    setStatus(status, ["bw.status.label"]);
     $("bw-label").focus({ preventScroll: true });
     return;
   }
@@ -70,7 +70,7 @@ async function runBackward() {
   }
   const body = { ...backward.request, label: Number(label) };
   if (lr.value !== undefined) body.lr = lr.value;
-  setStatus(status, "Computing the passes…");
+  setStatus(status, ["bw.status.computing"]);
   try {
     const started = performance.now();
     const data = await api("/api/backward", body);
@@ -81,26 +81,46 @@ async function runBackward() {
     if (!sameShape) backward.at = 0;
     backward.at = Math.min(backward.at, backward.steps.length - 1);
     $("bw-lr").placeholder = String(data.lr);
-    const source = data.index === null ? "your drawing" : `test image ${data.index}`;
-    setStatus(status, `${source}, label ${data.label}, predicted ${data.predicted}: ` +
-      `${backward.steps.length} steps (${Math.round(performance.now() - started)} ms).`);
+    const ms = Math.round(performance.now() - started);
+    setStatus(status, () => t("bw.status.done", {
+      source: data.index === null ? t("bw.source.drawing") : t("bw.source.test", { index: data.index }),
+      label: data.label, predicted: data.predicted, steps: backward.steps.length, ms,
+    }));
     showStep();
-    drawUnits($("bw-units"), $("bw-units-caption"), data.layers[0].W,
-      `W1 of the saved model: ${data.layers[0].units} units`);
+    drawSavedModelUnits(data.layers[0].W);
   } catch (error) {
-    setStatus(status, error.message, true);
+    setStatus(status, problem(error), true);
   }
 }
 
 $("bw-label").addEventListener("change", runBackward);
+onLanguage(() => {
+  if (!backward.data) return;
+  backward.steps = buildSteps(backward.data);
+  showStep();
+});
 $("bw-lr").addEventListener("change", runBackward);
 
 // ---------- The steps ----------
 
-const DERIVATIVES = {
-  tanh: (l) => `1 − A${l}²`,
-  sigmoid: (l) => `A${l} ⊙ (1 − A${l})`,
-  relu: (l) => `1[Z${l} > 0]`,
+/** Tensor names in the page's notation (the code's `Z1`, or the TP's `Z^[1]` in French). */
+const N = {
+  Z: (l) => t("n.Z", { l }),
+  A: (l) => (l === 0 ? "X" : t("n.A", { l })),
+  W: (l) => t("n.W", { l }),
+  b: (l) => t("n.b", { l }),
+  dW: (l) => t("n.dW", { l }),
+  db: (l) => t("n.db", { l }),
+  delta: (l) => t("n.delta", { l }),
+  output: (l) => t("n.output", { l }),
+  vector: (n) => t("n.vector", { n }),
+};
+
+/** Each activation's derivative, and its worked example, as catalogue keys. */
+const SLOPES = {
+  tanh: { formula: "bw.derivative.tanh", worked: "bw.worked.slope.tanh" },
+  sigmoid: { formula: "bw.derivative.sigmoid", worked: "bw.worked.slope.sigmoid" },
+  relu: { formula: "bw.derivative.relu", worked: "bw.worked.slope.relu" },
 };
 
 /** Index of the largest magnitude. */
@@ -118,148 +138,142 @@ function middling(values) {
   return best;
 }
 
-const exact = (v) => String(Number(v.toPrecision(6)));
+/** A value to 6 significant digits, in the page's language. */
+const exact = (v) => decimals(String(Number(v.toPrecision(6))));
 
 /** The steps of the pass: forward layer by layer, the loss, then backward to dW1, then SGD. */
 function buildSteps(d) {
   const L = d.layers.length;
   const layer = (l) => d.layers[l - 1];
   const A = (l) => (l === 0 ? d.input : layer(l).a);
-  const aName = (l) => (l === 0 ? "X" : `A${l}`);
-  const shape = (n) => `[1, ${n}]`;
   const yhat = layer(L).a;
+  const Y = N.output(L);
   const y = d.label;
   const square = (n) => Number.isInteger(Math.sqrt(n)) && n > 16;
   const vectorKind = (n) => (n <= 20 ? "table" : square(n) ? "square" : "vector");
+  const names = (l) => ({ l, Z: N.Z(l), A: N.A(l), W: N.W(l), b: N.b(l), prev: N.A(l - 1), shape: N.vector(layer(l).units) });
   const steps = [];
 
   steps.push({
-    title: "The input X",
-    equation: `X = pixels / 255   ${shape(d.input.length)}   (m = 1: this one example, label ${y})`,
+    title: t("bw.step.input"),
+    equation: t("bw.eq.input", { shape: N.vector(d.input.length), label: y }),
     views: [{ name: "X", values: d.input, kind: "square", grey: true }],
   });
   for (let l = 1; l < L; l++) {
     steps.push({
-      title: `Forward: hidden layer ${l}`,
-      equation: `Z${l} = ${aName(l - 1)}·W${l}ᵀ + b${l}ᵀ   ${shape(layer(l).units)}\nA${l} = ${d.activation}(Z${l})`,
+      title: t("bw.step.hidden", { l }),
+      equation: t("bw.eq.hidden", { ...names(l), f: d.activation }),
       views: [
-        { name: `Z${l}`, values: layer(l).z, kind: vectorKind(layer(l).units) },
-        { name: `A${l}`, values: layer(l).a, kind: vectorKind(layer(l).units) },
+        { name: N.Z(l), values: layer(l).z, kind: vectorKind(layer(l).units) },
+        { name: N.A(l), values: layer(l).a, kind: vectorKind(layer(l).units) },
       ],
     });
   }
-  const head = d.head === "softmax-ce"
-    ? `Ŷ = softmax(Z${L}):  Ŷ_k = exp(Z${L}_k) / Σ_j exp(Z${L}_j)`
-    : `Ŷ = σ(Z${L}) = 1 / (1 + exp(−Z${L})), one sigmoid per class`;
+  const head = t(d.head === "softmax-ce" ? "bw.eq.softmax" : "bw.eq.sigmoid", { Y, Z: N.Z(L) });
   steps.push({
-    title: "Forward: output layer",
-    equation: `Z${L} = ${aName(L - 1)}·W${L}ᵀ + b${L}ᵀ   ${shape(layer(L).units)}\n${head}`,
+    title: t("bw.step.output"),
+    equation: t("bw.eq.output", { ...names(L), head }),
     views: [
-      { name: `Z${L}`, values: layer(L).z, kind: "table" },
-      { name: "Ŷ", values: yhat, kind: "table", highlight: y },
+      { name: N.Z(L), values: layer(L).z, kind: "table" },
+      { name: Y, values: yhat, kind: "table", highlight: y },
     ],
   });
 
+  const p = exact(yhat[y]);
   const lossQuiz = d.head === "softmax-ce"
     ? {
-      prompt: `Work out J. Y is one-hot (Y[${y}] = 1), so only class ${y} counts; Ŷ[${y}] = ${exact(yhat[y])}, ε = 1e-8.`,
-      worked: `J = −log(Ŷ[${y}] + ε) = −log(${exact(yhat[y])} + 1e-8) = ${exact(d.loss)}`,
+      prompt: t("bw.quiz.loss.ce", { Y, y, p }),
+      worked: t("bw.worked.loss.ce", { Y, y, p, J: exact(d.loss) }),
     }
     : {
-      prompt: `Work out J from Ŷ = [${yhat.map(exact).join(", ")}], Y[${y}] = 1, the others 0, ε = 1e-8.`,
-      worked: `J = −log(Ŷ[${y}] + ε) − Σ_{k≠${y}} log(1 − Ŷ[k] + ε) = −log(${exact(yhat[y])}) − (` +
-        yhat.map((p, k) => (k === y ? null : `log(1 − ${exact(p)})`)).filter(Boolean).join(" + ") + `) = ${exact(d.loss)}`,
+      prompt: t("bw.quiz.loss.bce", { Y, y, all: list(yhat.map(exact)) }),
+      worked: t("bw.worked.loss.bce", {
+        Y, y, p, J: exact(d.loss),
+        terms: yhat.map((q, k) => (k === y ? null : `log(1 − ${exact(q)})`)).filter(Boolean).join(" + "),
+      }),
     };
   steps.push({
-    title: "The loss J",
-    equation: d.head === "softmax-ce"
-      ? "J = −Σ_k Y_k·log(Ŷ_k + ε)   (the lab's cross-entropy, m = 1, ε = 1e-8)"
-      : "J = −Σ_k [Y_k·log(Ŷ_k + ε) + (1 − Y_k)·log(1 − Ŷ_k + ε)]   (binary cross-entropy, m = 1)",
+    title: t("bw.step.loss"),
+    equation: t(d.head === "softmax-ce" ? "bw.eq.loss.ce" : "bw.eq.loss.bce", { Y }),
     result: `J = ${exact(d.loss)}`,
     views: [
       { name: "Y", values: d.target, kind: "table", highlight: y },
-      { name: "Ŷ", values: yhat, kind: "table", highlight: y },
+      { name: Y, values: yhat, kind: "table", highlight: y },
     ],
     quiz: { ...lossQuiz, value: d.loss, what: "J" },
   });
 
   const deltaL = layer(L).delta;
+  const dL = N.delta(L);
   steps.push({
-    title: `Backward: the output error δ${L}`,
-    equation: `δ${L} = ∂J/∂Z${L} = Ŷ − Y   ${shape(layer(L).units)}\n` + (d.head === "softmax-ce"
-      ? "softmax + cross-entropy: the softmax's Jacobian and the log's 1/Ŷ cancel to Ŷ − Y"
-      : "sigmoid + binary cross-entropy: σ′ = Ŷ(1 − Ŷ) cancels the loss's 1/(Ŷ(1 − Ŷ)), leaving Ŷ − Y"),
-    note: `The true class (${y}) is negative: raising Z${L}[${y}] lowers J. Every other class is positive.`,
-    views: [{ name: `δ${L}`, values: deltaL, kind: "table", highlight: y, signs: true }],
+    title: t("bw.step.delta_out", { d: dL }),
+    equation: t("bw.eq.delta_out", { d: dL, Z: N.Z(L), Y, shape: N.vector(layer(L).units),
+      why: t(d.head === "softmax-ce" ? "bw.why.softmax" : "bw.why.sigmoid", { Y }) }),
+    note: t("bw.note.delta_out", { y, Z: N.Z(L) }),
+    views: [{ name: dL, values: deltaL, kind: "table", highlight: y, signs: true }],
     quiz: {
-      what: `δ${L}[${y}]`, value: deltaL[y],
-      prompt: `Work out δ${L}[${y}], the true class's error, from Ŷ[${y}] = ${exact(yhat[y])} and Y[${y}] = 1.`,
-      worked: `δ${L}[${y}] = Ŷ[${y}] − Y[${y}] = ${exact(yhat[y])} − 1 = ${exact(deltaL[y])}`,
+      what: `${dL}[${y}]`, value: deltaL[y],
+      prompt: t("bw.quiz.delta_out", { d: dL, Y, y, p }),
+      worked: t("bw.worked.delta_out", { d: dL, Y, y, p, value: exact(deltaL[y]) }),
     },
   });
 
   for (let l = L; l >= 1; l--) {
     const g = layer(l);
+    const n = names(l);
     if (l < L) {
       const j = middling(g.a);
-      const a = g.a[j];
-      const z = g.z[j];
-      const derivative = g.derivative[j];
-      const worked = {
-        tanh: `f′(Z${l}[${j}]) = 1 − A${l}[${j}]² = 1 − (${exact(a)})² = ${exact(derivative)}`,
-        sigmoid: `f′(Z${l}[${j}]) = A${l}[${j}]·(1 − A${l}[${j}]) = ${exact(a)} · (1 − ${exact(a)}) = ${exact(derivative)}`,
-        relu: `f′(Z${l}[${j}]) = 1[Z${l}[${j}] > 0] with Z${l}[${j}] = ${exact(z)}, so ${exact(derivative)}`,
-      }[d.activation];
-      const given = d.activation === "relu" ? `Z${l}[${j}] = ${exact(z)}` : `A${l}[${j}] = ${exact(a)}`;
+      const values = { ...n, j, a: exact(g.a[j]), z: exact(g.z[j]), value: exact(g.derivative[j]), f: d.activation };
+      const given = d.activation === "relu" ? `${n.Z}[${j}] = ${values.z}` : `${n.A}[${j}] = ${values.a}`;
       steps.push({
-        title: `Backward: the slope f′(Z${l}) of hidden layer ${l}`,
-        equation: `f′(Z${l}) = ${DERIVATIVES[d.activation](l)}   ${shape(g.units)}   (${d.activation})`,
-        views: [{ name: `f′(Z${l})`, values: g.derivative, kind: vectorKind(g.units) }],
+        title: t("bw.step.slope", n),
+        equation: t("bw.eq.slope", { ...values, formula: t(SLOPES[d.activation].formula, n) }),
+        views: [{ name: `f′(${n.Z})`, values: g.derivative, kind: vectorKind(g.units) }],
         quiz: {
-          what: `f′(Z${l}[${j}])`, value: derivative,
-          prompt: `Work out f′(Z${l}[${j}]) for unit ${j} (${d.activation}) from ${given}.`,
-          worked,
+          what: `f′(${n.Z}[${j}])`, value: g.derivative[j],
+          prompt: t("bw.quiz.slope", { ...values, given }),
+          worked: t(SLOPES[d.activation].worked, values),
         },
       });
       steps.push({
-        title: `Backward: the error δ${l} of hidden layer ${l}`,
-        equation: `δ${l} = (δ${l + 1}·W${l + 1}) ⊙ f′(Z${l})   ${shape(g.units)}\n` +
-          `each unit's error: the errors of the layer above, weighted by its outgoing weights, times its slope`,
-        views: [{ name: `δ${l}`, values: g.delta, kind: vectorKind(g.units) }],
+        title: t("bw.step.delta_hidden", { l, d: N.delta(l) }),
+        equation: t("bw.eq.delta_hidden", { ...n, d: N.delta(l), dnext: N.delta(l + 1), Wnext: N.W(l + 1) }),
+        views: [{ name: N.delta(l), values: g.delta, kind: vectorKind(g.units) }],
       });
     }
     const j = l === L ? y : largest(g.delta);
     const i = middling(A(l - 1));
     const tiles = l === 1 && square(g.inputs);
     const dw = g.dW[j][i];
+    const words = { ...n, dW: N.dW(l), db: N.db(l), d: N.delta(l), units: g.units, inputs: g.inputs };
+    const entry = { ...words, j, i, delta: exact(g.delta[j]), a: exact(A(l - 1)[i]), value: exact(dw) };
     steps.push({
-      title: `Backward: the gradients of layer ${l}`,
-      equation: `dW${l} = δ${l}ᵀ·${aName(l - 1)}   [${g.units}, ${g.inputs}]      db${l} = δ${l}   [${g.units}]   (m = 1)` +
-        (tiles ? `\nrow j of dW1 is δ1[j]·X: each unit's gradient is the digit itself, scaled by its error` : ""),
+      title: t("bw.step.gradients", { l }),
+      equation: t("bw.eq.gradients", words) + (tiles ? `\n${t("bw.eq.tiles", words)}` : ""),
       views: [
-        { name: `dW${l}`, matrix: g.dW, kind: tiles ? "tiles" : "matrix", pair: "manual" },
-        { name: `dW${l} (autodiff)`, matrix: g.autodiff.dW, kind: tiles ? "tiles" : "matrix", pair: "autodiff" },
-        { name: `db${l}`, values: g.db, kind: vectorKind(g.units) },
+        { name: words.dW, matrix: g.dW, kind: tiles ? "tiles" : "matrix", pair: "manual" },
+        { name: `${words.dW} (autodiff)`, matrix: g.autodiff.dW, kind: tiles ? "tiles" : "matrix", pair: "autodiff" },
+        { name: words.db, values: g.db, kind: vectorKind(g.units) },
       ],
       autodiff: g,
+      layer: l,
       quiz: {
-        what: `dW${l}[${j}, ${i}]`, value: dw,
-        prompt: `Work out dW${l}[${j}, ${i}] from δ${l}[${j}] = ${exact(g.delta[j])} and ${aName(l - 1)}[${i}] = ${exact(A(l - 1)[i])}.`,
-        worked: `dW${l}[${j}, ${i}] = δ${l}[${j}] · ${aName(l - 1)}[${i}] = (${exact(g.delta[j])}) · (${exact(A(l - 1)[i])}) = ${exact(dw)}`,
+        what: `${words.dW}[${j}, ${i}]`, value: dw,
+        prompt: t("bw.quiz.gradient", entry),
+        worked: t("bw.worked.gradient", entry),
       },
     });
   }
 
   const change = d.loss_after_step - d.loss;
   steps.push({
-    title: "The SGD step",
-    equation: `W_l ← W_l − η·dW_l,   b_l ← b_l − η·db_l   for every layer   (η = ${d.lr})`,
-    result: `J on this example: ${exact(d.loss)} before the step, ${exact(d.loss_after_step)} after it ` +
-      `(${change < 0 ? "down" : "up"} by ${exact(Math.abs(change))}).`,
-    note: change < 0 ? "One step against the gradient lowered this example's loss."
-      : "The loss went up: η is too large for this example (try a smaller η above).",
+    title: t("bw.step.sgd"),
+    equation: t("bw.eq.sgd", { lr: decimals(d.lr) }),
+    result: t(change < 0 ? "bw.sgd.down" : "bw.sgd.up",
+      { before: exact(d.loss), after: exact(d.loss_after_step), change: exact(Math.abs(change)) }),
+    note: t(change < 0 ? "bw.sgd.lowered" : "bw.sgd.raised"),
     views: square(layer(1).inputs)
-      ? [{ name: "W1 before the step (one tile per unit)", matrix: layer(1).W, kind: "tiles" }] : [],
+      ? [{ name: t("bw.sgd.view", { W: N.W(1) }), matrix: layer(1).W, kind: "tiles" }] : [],
   });
   return steps;
 }
@@ -270,7 +284,7 @@ function showStep() {
   const step = backward.steps[backward.at];
   if (!step) return;
   const count = backward.steps.length;
-  $("bw-count").textContent = `step ${backward.at + 1} of ${count}`;
+  $("bw-count").textContent = t("bw.count", { step: backward.at + 1, steps: count });
   $("bw-prev").disabled = backward.at === 0;
   $("bw-next").disabled = backward.at === count - 1;
   $("bw-list").replaceChildren(...backward.steps.map((s, k) => {
@@ -294,7 +308,7 @@ function showStep() {
   const views = $("bw-views");
   views.classList.toggle("concealed", Boolean(concealed));
   views.replaceChildren(...(concealed ? [] : renderViews(step)));
-  $("bw-readout").textContent = concealed ? "" : "Point at a value to read it exactly.";
+  $("bw-readout").textContent = concealed ? "" : t("bw.readout");
 }
 
 function go(k) {
@@ -314,7 +328,7 @@ function renderViews(step) {
     legend.append(colourBar(scale));
     const words = document.createElement("p");
     words.className = "hint";
-    words.textContent = "One colour scale for every picture of this step.";
+    words.textContent = t("bw.one_scale");
     legend.append(words);
     cards.push(legend);
   }
@@ -323,10 +337,10 @@ function renderViews(step) {
     const line = document.createElement("p");
     line.className = `autodiff ${g.within_tolerance ? "ok" : "fail"}`;
     line.dataset.maxAbsDiff = String(g.autodiff_max_abs_diff);
-    line.textContent = `Burn's autodiff on the same example: max |manual − autodiff| = ` +
-      `${g.autodiff_max_abs_diff.toExponential(2)} over dW and db — ` +
-      (g.within_tolerance ? "equal within the f32 tolerance ✓" : "NOT within the f32 tolerance ✗") +
-      ` (${backward.data.tolerance}).`;
+    line.textContent = t(g.within_tolerance ? "bw.autodiff.ok" : "bw.autodiff.fail", {
+      diff: decimals(g.autodiff_max_abs_diff.toExponential(2)),
+      dW: N.dW(step.layer), db: N.db(step.layer), tolerance: serverWords(backward.data.tolerance),
+    });
     cards.push(line);
   }
   return cards;
@@ -338,7 +352,7 @@ function renderView(view, values, scale, step) {
   const title = document.createElement("h3");
   const rows = view.matrix ? view.matrix.length : 1;
   const columns = view.matrix ? view.matrix[0].length : values.length;
-  title.textContent = `${view.name}   [${rows}, ${columns}]`;
+  title.textContent = `${view.name}   ${view.matrix ? `[${rows}, ${columns}]` : N.vector(columns)}`;
   card.append(title);
   if (view.kind === "table") {
     card.append(valueTable(view, values, scale));
@@ -348,7 +362,7 @@ function renderView(view, values, scale, step) {
   const canvas = document.createElement("canvas");
   canvas.className = "heat";
   canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", `${view.name}: ${values.length} values as a heat map`);
+  canvas.setAttribute("aria-label", t("bw.heat.label", { name: view.name, values: values.length }));
   const big = view.kind === "tiles" || view.kind === "matrix";
   const cellPixels = { tiles: 2, matrix: 4, square: 6 }[view.kind] || 10;
   drawHeat(canvas, values, layout, { scale, grey: view.grey, cellPixels, maxWidth: big ? 640 : 360 });
@@ -356,10 +370,11 @@ function renderView(view, values, scale, step) {
   canvas.addEventListener("pointermove", (event) => {
     const i = heatIndexAt(canvas, layout, event);
     if (i < 0 || i >= values.length) return;
-    let text = `${view.name}${layout.name(i)} = ${values[i]}`;
+    let text = `${view.name}${layout.name(i)} = ${decimals(String(values[i]))}`;
     if (partner) {
       const other = partner.matrix.flat()[i];
-      text += `   ·   ${partner.name}: ${other}   ·   |difference| = ${Math.abs(values[i] - other).toExponential(2)}`;
+      text += t("bw.readout.partner", { name: partner.name, value: decimals(String(other)),
+        difference: decimals(Math.abs(values[i] - other).toExponential(2)) });
     }
     $("bw-readout").textContent = text;
   });
@@ -396,7 +411,7 @@ function showQuiz(step, concealed) {
   if (!step.quiz) return;
   $("bw-quiz-prompt").textContent = step.quiz.prompt;
   $("bw-answer").value = "";
-  $("bw-answer").setAttribute("aria-label", `your value of ${step.quiz.what}`);
+  $("bw-answer").setAttribute("aria-label", t("bw.quiz.answer", { what: step.quiz.what }));
   $("bw-grade").textContent = concealed ? "" : `${step.quiz.what} = ${exact(step.quiz.value)}`;
   $("bw-grade").className = "grade";
   $("bw-reveal").hidden = !concealed;
@@ -409,7 +424,7 @@ function grade() {
   const answer = Number(text);
   const verdict = $("bw-grade");
   if (text === "" || !Number.isFinite(answer)) {
-    verdict.textContent = "Type a number, e.g. -0.0123 or 1.5e-4.";
+    verdict.textContent = t("bw.quiz.invalid", { a: decimals("-0.0123"), b: decimals("1.5e-4") });
     verdict.className = "grade invalid";
     return;
   }
@@ -418,8 +433,8 @@ function grade() {
   reveal();
   verdict.className = `grade ${right ? "right" : "wrong"}`;
   verdict.textContent = right
-    ? `Right: ${step.quiz.what} = ${exact(value)} (yours: ${answer}; within 1 % or ±1e-6). ${worked}`
-    : `Not quite: you gave ${answer}. ${worked}`;
+    ? t("bw.quiz.right", { what: step.quiz.what, value: exact(value), answer: decimals(String(answer)), worked })
+    : t("bw.quiz.wrong", { answer: decimals(String(answer)), worked });
 }
 
 /** Shows the step's numbers (after an answer, or when the student gives up). */

@@ -8,7 +8,7 @@ const COLOURS = ["#2457c5", "#d0452f", "#1b7f3b", "#8e44ad", "#d68910", "#17a2b8
  * Line chart of `series` ([{name, colour, points: [[x, y]]}]) with axes, their titles and a
  * legend above the plot; drawn at the device's pixel ratio, sized to the canvas's box.
  */
-function lineChart(canvas, series, { logY = false, xTitle = "epoch", yTitle = "" } = {}) {
+function lineChart(canvas, series, { logY = false, xTitle = t("chart.epoch"), yTitle = "" } = {}) {
   const ratio = window.devicePixelRatio || 1;
   const width = Math.max(240, Math.round(canvas.getBoundingClientRect().width || 520));
   const height = Math.round(Math.min(300, Math.max(200, width * 0.55)));
@@ -20,10 +20,13 @@ function lineChart(canvas, series, { logY = false, xTitle = "epoch", yTitle = ""
   context.clearRect(0, 0, width, height);
   const points = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y) && (!logY || y > 0));
   canvas.dataset.points = series.length ? series[0].points.length : 0;
+  // The words drawn on the canvas, for the page's tests (a canvas has no text to read).
+  canvas.dataset.words = [xTitle, yTitle, ...series.map((s) => s.name)].join(" | ");
   context.font = "13px system-ui, sans-serif";
   context.fillStyle = "#5b6475";
   if (points.length === 0) {
-    context.fillText("Curves appear after the first epoch of a run.", 16, height / 2);
+    context.fillText(t("chart.empty"), 16, height / 2);
+    canvas.dataset.words = t("chart.empty");
     return;
   }
   const f = logY ? Math.log10 : (y) => y;
@@ -46,7 +49,7 @@ function lineChart(canvas, series, { logY = false, xTitle = "epoch", yTitle = ""
   context.textAlign = "right";
   for (let i = 0; i <= 4; i++) {
     const value = y0 + (y1 - y0) * i / 4;
-    const label = logY ? (10 ** value).toExponential(1) : value.toPrecision(3);
+    const label = decimals(logY ? (10 ** value).toExponential(1) : value.toPrecision(3));
     context.fillText(label, box.left - 6, box.bottom - (box.bottom - box.top) * i / 4 + 4);
   }
   context.textAlign = "center";

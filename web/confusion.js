@@ -2,42 +2,55 @@
 // digits in Draw, one per click.
 "use strict";
 
+/** The last answer of /api/confusion (redrawn in a new language). */
+let confusion = null;
+
 /** The test set's confusion matrix of the model in use; a cell opens its digits in Draw. */
 async function showConfusion() {
-  const table = $("confusion");
   try {
-    const { counts, examples } = await api("/api/confusion");
-    const largestWrong = Math.max(1, ...counts.flatMap((row, t) => row.filter((_, p) => p !== t)));
-    const head = table.createTHead();
-    head.replaceChildren();
-    const top = head.insertRow();
-    top.append(Object.assign(document.createElement("th"), { textContent: "true ↓ / answer →" }));
-    counts.forEach((_, p) => top.append(Object.assign(document.createElement("th"), { textContent: String(p) })));
-    const body = document.createElement("tbody");
-    counts.forEach((row, t) => {
-      const line = body.insertRow();
-      line.append(Object.assign(document.createElement("th"), { textContent: String(t) }));
-      row.forEach((count, p) => {
-        const cell = line.insertCell();
-        const button = document.createElement("button");
-        button.type = "button";
-        button.textContent = String(count);
-        button.className = t === p ? "right" : "wrong";
-        if (t !== p) button.style.setProperty("--share", String(count / largestWrong));
-        button.setAttribute("aria-label", `${count} test images of ${t} read as ${p}`);
-        button.disabled = examples[t][p].length === 0;
-        let next = 0;
-        button.addEventListener("click", () => {
-          showPrediction({ test_index: examples[t][p][next++ % examples[t][p].length] });
-          $("draw").scrollIntoView({ behavior: "smooth" });
-        });
-        cell.append(button);
-      });
-    });
-    table.replaceChildren(head, body);
+    confusion = await api("/api/confusion");
+    drawConfusion();
   } catch (error) {
+    confusion = null;
+    const table = $("confusion");
     table.replaceChildren();
-    table.insertRow().insertCell().textContent = error.message;
+    say(table.insertRow().insertCell(), problem(error));
   }
 }
 
+function drawConfusion() {
+  if (!confusion) return;
+  const table = $("confusion");
+  const { counts, examples } = confusion;
+  const largestWrong = Math.max(1, ...counts.flatMap((row, truth) => row.filter((_, answer) => answer !== truth)));
+  const head = table.createTHead();
+  head.replaceChildren();
+  const top = head.insertRow();
+  top.append(Object.assign(document.createElement("th"), { textContent: t("confusion.corner") }));
+  counts.forEach((_, answer) => top.append(Object.assign(document.createElement("th"), { textContent: String(answer) })));
+  const body = document.createElement("tbody");
+  counts.forEach((row, truth) => {
+    const line = body.insertRow();
+    line.append(Object.assign(document.createElement("th"), { textContent: String(truth) }));
+    row.forEach((images, answer) => {
+      const cell = line.insertCell();
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = String(images);
+      button.className = truth === answer ? "right" : "wrong";
+      if (truth !== answer) button.style.setProperty("--share", String(images / largestWrong));
+      button.setAttribute("aria-label", t("confusion.cell", { count: images, truth, answer }));
+      const digits = examples[truth][answer];
+      button.disabled = digits.length === 0;
+      let next = 0;
+      button.addEventListener("click", () => {
+        showPrediction({ test_index: digits[next++ % digits.length] });
+        $("draw").scrollIntoView({ behavior: "smooth" });
+      });
+      cell.append(button);
+    });
+  });
+  table.replaceChildren(head, body);
+}
+
+onLanguage(drawConfusion);

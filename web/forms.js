@@ -7,41 +7,51 @@
 let LIMITS = null;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-/** The page's label of a form field: the text its <label> starts with. */
+/** The page's label of a form field, in the page's language (the key its <label> names). */
 function fieldLabel(input) {
   const label = input.closest("label");
-  const text = label ? label.firstChild.textContent.trim() : "";
-  return text || input.name;
+  const words = label && label.querySelector("[data-i18n]");
+  return words ? t(words.dataset.i18n) : input.name;
 }
 
-/** The message for `text` typed in a field with `rule`, or "" when it is fine. */
-function fieldProblem(text, rule, label) {
-  if (!rule || text === "") return "";
+/** The API's field names of `form`, each with its label on the page. */
+function formLabels(form) {
+  const labels = {};
+  for (const input of form.querySelectorAll("input[name], select[name]")) labels[input.name] = fieldLabel(input);
+  return labels;
+}
+
+/**
+ * What is wrong with `text` typed in `input` with `rule`, as [key, values] (the field's label
+ * is added when it is said), or null when it is fine.
+ */
+function fieldProblem(text, rule) {
+  if (!rule || text === "") return null;
   const one = (word) => {
     if (rule.integer ? !/^\d+$/.test(word) : !NUMBER.test(word)) {
-      return rule.integer ? `${label}: a whole number, e.g. ${rule.min}` : `${label}: a number, e.g. 0.05`;
+      return rule.integer ? ["form.whole", { example: rule.min }] : ["form.number", { example: decimals("0.05") }];
     }
     const value = Number(word);
-    if (rule.min !== undefined && value < rule.min) return `${label}: at least ${rule.min}, got ${word}`;
-    if (rule.above !== undefined && value <= rule.above) return `${label}: more than ${rule.above}, got ${word}`;
-    if (rule.max !== undefined && value > rule.max) return `${label}: at most ${rule.max.toLocaleString("en")}, got ${word}`;
-    return "";
+    if (rule.min !== undefined && value < rule.min) return ["form.min", { min: decimals(rule.min), got: word }];
+    if (rule.above !== undefined && value <= rule.above) return ["form.above", { above: decimals(rule.above), got: word }];
+    if (rule.max !== undefined && value > rule.max) return ["form.max", { max: count(rule.max), got: word }];
+    return null;
   };
   if (rule.layers !== undefined) {
     const words = text.split(",").map((w) => w.trim());
-    if (words.length > rule.layers) return `${label}: at most ${rule.layers} layers`;
+    if (words.length > rule.layers) return ["form.layers", { layers: rule.layers }];
     for (const word of words) {
-      if (word === "") return `${label}: layer sizes separated by commas, e.g. 256,128`;
+      if (word === "") return ["form.layer_list", {}];
       const problem = one(word);
       if (problem) return problem;
     }
-    return "";
+    return null;
   }
   return one(text);
 }
 
-/** Shows `message` at `input` (or clears it). */
-function markField(input, message) {
+/** Shows `problem` ([key, values], or null to clear) at `input`, after the field's label. */
+function markField(input, problem) {
   const id = `error-${input.form.id}-${input.name}`;
   let note = document.getElementById(id);
   if (!note) {
@@ -52,17 +62,17 @@ function markField(input, message) {
     input.closest("label").append(note);
     input.setAttribute("aria-describedby", id);
   }
-  note.textContent = message;
-  note.hidden = message === "";
-  input.setAttribute("aria-invalid", String(message !== ""));
+  say(note, problem ? () => `${fieldLabel(input)}${t("field.colon")}${t(problem[0], problem[1])}` : "");
+  note.hidden = !problem;
+  input.setAttribute("aria-invalid", String(Boolean(problem)));
 }
 
 /** Checks one field against the limits of its form; true when it is fine. */
 function checkField(input, kind) {
   if (!LIMITS || input.disabled || input.tagName !== "INPUT") return true;
-  const message = fieldProblem(input.value.trim(), LIMITS[kind][input.name], fieldLabel(input));
-  markField(input, message);
-  return message === "";
+  const problem = fieldProblem(input.value.trim(), LIMITS[kind][input.name]);
+  markField(input, problem);
+  return !problem;
 }
 
 /**
@@ -88,8 +98,7 @@ function checkedSettings(form, kind) {
     const units = (settings.hidden ?? [132]).reduce((sum, n) => sum + n, 0);
     if (batch * units > LIMITS.train.activations) {
       const input = form.elements.batch_size;
-      markField(input, `${fieldLabel(input)}: ${batch} × ${units} hidden units is more than the ` +
-        `${LIMITS.train.activations.toLocaleString("en")} activations a run from the page may hold`);
+      markField(input, ["form.activations", { batch, units, most: count(LIMITS.train.activations) }]);
       bad.push(input);
     }
   }
@@ -98,16 +107,6 @@ function checkedSettings(form, kind) {
     return null;
   }
   return settings;
-}
-
-/** A server message with the API's field names replaced by the form's labels. */
-function pageWords(message, form) {
-  let text = message;
-  for (const input of form.querySelectorAll("input[name], select[name]")) {
-    const label = fieldLabel(input);
-    if (label !== input.name) text = text.replace(new RegExp(`\\b${input.name}\\b`, "g"), label);
-  }
-  return text;
 }
 
 for (const [id, kind] of [["train-form", "train"], ["check-form", "check"], ["study-form", "study"]]) {
@@ -120,7 +119,7 @@ const initChoice = document.querySelector("#train-form select[name=init]");
 function matchInit() {
   const sigma = document.querySelector("#train-form input[name=init_std]");
   sigma.disabled = initChoice.value !== "normal";
-  if (sigma.disabled) markField(sigma, "");
+  if (sigma.disabled) markField(sigma, null);
 }
 initChoice.addEventListener("change", matchInit);
 matchInit();

@@ -43,7 +43,7 @@ function paintScaled(canvas, image, columns, rows) {
 function heatLayout(kind, count, rows = 1, columns = count) {
   if (kind === "square") {
     const side = Math.round(Math.sqrt(count));
-    return { across: side, down: side, at: (x, y) => y * side + x, name: (i) => `[${i}] (row ${Math.floor(i / side)}, column ${i % side})` };
+    return { across: side, down: side, at: (x, y) => y * side + x, name: (i) => `[${i}] ` + t("heat.pixel", { row: Math.floor(i / side), column: i % side }) };
   }
   if (kind === "matrix") {
     return { across: columns, down: rows, at: (x, y) => y * columns + x, name: (i) => `[${Math.floor(i / columns)}, ${i % columns}]` };
@@ -61,7 +61,7 @@ function heatLayout(kind, count, rows = 1, columns = count) {
         if (px === side || py === side || unit >= rows) return -1;
         return unit * columns + py * side + px;
       },
-      name: (i) => `[unit ${Math.floor(i / columns)}, pixel ${i % columns}]`,
+      name: (i) => t("heat.tile", { unit: Math.floor(i / columns), pixel: i % columns }),
     };
   }
   const across = Math.max(1, Math.ceil(Math.sqrt(count * 2)));
@@ -118,16 +118,16 @@ function colourBar(scale, { grey = false } = {}) {
   strip.setAttribute("role", "img");
   const context = strip.getContext("2d");
   for (let x = 0; x < strip.width; x++) {
-    const t = x / (strip.width - 1);
-    const [r, g, b] = grey ? [255 * t, 255 * t, 255 * t] : divergingColour(2 * t - 1);
+    const share = x / (strip.width - 1);
+    const [r, g, b] = grey ? [255 * share, 255 * share, 255 * share] : divergingColour(2 * share - 1);
     context.fillStyle = `rgb(${r},${g},${b})`;
     context.fillRect(x, 0, 1, strip.height);
   }
   const [low, high] = grey ? ["0", "1"] : [formatNumber(-scale), formatNumber(scale)];
-  strip.setAttribute("aria-label", `colour scale from ${low} to ${high}`);
+  strip.setAttribute("aria-label", t("heat.scale", { low, high }));
   const labels = document.createElement("div");
   labels.className = "colour-bar-labels";
-  for (const text of [low, grey ? "0.5" : "0", high]) {
+  for (const text of [low, grey ? decimals("0.5") : "0", high]) {
     const span = document.createElement("span");
     span.textContent = text;
     labels.append(span);
@@ -141,5 +141,5 @@ function formatNumber(v) {
   if (v === 0) return "0";
   if (!Number.isFinite(v)) return String(v);
   const magnitude = Math.abs(v);
-  return magnitude < 1e-3 || magnitude >= 1e5 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+  return decimals(magnitude < 1e-3 || magnitude >= 1e5 ? v.toExponential(3) : String(Number(v.toPrecision(4))));
 }

@@ -43,6 +43,8 @@ function settingsLink() {
     if (!field.disabled && field.value.trim() !== "") params.set(field.name, field.value.trim());
   }
   if (currentDigit !== null) params.set("digit", String(currentDigit));
+  // The language is kept when it was asked for (lang=, the switch), not when it is the browser's.
+  if (languageSource === "address") params.set("lang", LANG);
   return `${location.origin}${location.pathname}?${params}${panel ? `#${panel}` : ""}`;
 }
 
@@ -58,6 +60,7 @@ $("preset").addEventListener("change", () => {
 });
 trainForm.addEventListener("change", rememberSettings);
 window.addEventListener("hashchange", rememberSettings);
+onLanguage(rememberSettings);
 
 $("copy-link").addEventListener("click", async () => {
   const link = settingsLink();
@@ -67,9 +70,9 @@ $("copy-link").addEventListener("click", async () => {
   field.select();
   try {
     await navigator.clipboard.writeText(link);
-    $("copy-link").textContent = "Link copied";
+    say($("copy-link"), ["link.copied"]);
   } catch {
-    $("copy-link").textContent = "Copy the link below";
+    say($("copy-link"), ["link.below"]);
   }
 });
 

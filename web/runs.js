@@ -11,9 +11,14 @@ async function showRuns() {
   try {
     runsState.list = (await api("/api/runs")).runs;
   } catch (error) {
-    $("runs-status").textContent = error.message;
+    say($("runs-status"), problem(error));
     return;
   }
+  drawRuns();
+}
+
+/** The runs table, in the page's language. */
+function drawRuns() {
   const rows = runsState.list.map((run) => {
     const row = document.createElement("tr");
     row.dataset.run = run.name;
@@ -21,12 +26,14 @@ async function showRuns() {
     const last = run.epochs[run.epochs.length - 1];
     const cells = [
       compareBox(run),
-      run.name === "artifacts" ? "artifacts (command line)" : run.name,
-      `${s.widths.join("-")} ${s.activation}, ${s.head}, ${s.init}${s.init === "normal" ? ` σ=${s.init_std}` : ""}`,
-      s.engine,
-      `η ${s.lr}, batch ${s.batch_size}${s.clip_grad_norm ? `, clip ${s.clip_grad_norm}` : ""}`,
+      run.name === "artifacts" ? t("runs.cli") : run.name,
+      `${s.widths.join("-")} ${s.activation}, ${s.head}, ` +
+        (s.init === "normal" ? `${t("field.init.normal")} σ=${decimals(s.init_std)}` : s.init),
+      t(s.engine === "learner" ? "engine.learner" : "engine.manual"),
+      t(s.clip_grad_norm ? "runs.sgd.clip" : "runs.sgd",
+        { lr: decimals(s.lr), batch: s.batch_size, clip: decimals(s.clip_grad_norm) }),
       `${run.epochs.length}/${s.epochs}`,
-      last ? `${last.test_accuracy.toFixed(2)} %` : "—",
+      last ? `${fixed(last.test_accuracy, 2)} %` : "—",
       useButton(run),
       downloads(run),
     ];
@@ -38,13 +45,14 @@ async function showRuns() {
     return row;
   });
   const head = document.createElement("tr");
-  for (const title of ["compare", "run", "network", "engine", "SGD", "epochs", "test accuracy", "model", "downloads"]) {
+  for (const key of ["runs.col.compare", "runs.col.run", "runs.col.network", "runs.col.engine", "runs.col.sgd",
+    "runs.col.epochs", "runs.col.accuracy", "runs.col.model", "runs.col.downloads"]) {
     const th = document.createElement("th");
-    th.textContent = title;
+    th.textContent = t(key);
     head.append(th);
   }
   $("runs-table").replaceChildren(head, ...rows);
-  $("runs-status").textContent = runsState.list.length ? "" : "No model yet: start a run above.";
+  say($("runs-status"), runsState.list.length ? "" : ["runs.none"]);
   redrawCurves();
 }
 
@@ -53,7 +61,7 @@ function compareBox(run) {
   box.type = "checkbox";
   box.checked = runsState.compared.has(run.name);
   box.disabled = run.epochs.length === 0;
-  box.setAttribute("aria-label", `compare the curves of ${run.name}`);
+  box.setAttribute("aria-label", t("runs.compare.label", { run: run.name }));
   box.addEventListener("change", () => {
     if (box.checked) runsState.compared.add(run.name);
     else runsState.compared.delete(run.name);
@@ -65,26 +73,26 @@ function compareBox(run) {
 function useButton(run) {
   const span = document.createElement("span");
   if (run.selected) {
-    span.textContent = "in use";
+    span.textContent = t("runs.in_use");
     span.className = "in-use";
   } else if (run.running) {
-    span.textContent = "training…";
+    span.textContent = t("runs.training");
   } else if (run.saved) {
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Use";
-    button.setAttribute("aria-label", `use ${run.name} in Draw and Backward`);
+    button.textContent = t("runs.use");
+    button.setAttribute("aria-label", t("runs.use.label", { run: run.name }));
     button.addEventListener("click", () => useRun(run.name));
     span.append(button);
   } else if (run.resumable) {
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Resume";
-    button.setAttribute("aria-label", `resume ${run.name}`);
+    button.textContent = t("train.resume");
+    button.setAttribute("aria-label", t("runs.resume.label", { run: run.name }));
     button.addEventListener("click", () => resumeRun(run.name));
     span.append(button);
   } else {
-    span.textContent = "no model (stopped or diverged before an epoch ended)";
+    span.textContent = t("runs.no_model");
   }
   return span;
 }
@@ -92,11 +100,12 @@ function useButton(run) {
 function downloads(run) {
   const span = document.createElement("span");
   if (!run.saved) return span;
-  for (const [file, words] of [["metrics.csv", "metrics.csv"], ["curves.png", "curves.png"], ["model.safetensors", "weights"]]) {
+  for (const [file, key] of [["metrics.csv", "runs.download.metrics"], ["curves.png", "runs.download.curves"],
+    ["model.safetensors", "runs.download.weights"]]) {
     const link = document.createElement("a");
     link.href = `/api/runs/${run.name}/${file}`;
     link.download = `${run.name}-${file}`;
-    link.textContent = words;
+    link.textContent = t(key);
     span.append(link, " ");
   }
   return span;
@@ -110,17 +119,17 @@ async function useRun(name) {
     backwardModelChanged();
     showRuns();
   } catch (error) {
-    $("runs-status").textContent = error.message;
+    say($("runs-status"), problem(error));
   }
 }
 
 async function resumeRun(name) {
   try {
     await api("/api/train/resume", { run: name });
-    setStatus($("train-status"), `Resuming ${name}…`);
+    setStatus($("train-status"), ["train.resuming", { run: name }]);
     $("resume").hidden = true;
   } catch (error) {
-    setStatus($("train-status"), error.message, true);
+    setStatus($("train-status"), problem(error), true);
   }
 }
 
@@ -129,7 +138,7 @@ function comparedSeries(key) {
   return runsState.list
     .filter((run) => runsState.compared.has(run.name))
     .map((run, i) => ({
-      name: `${run.name} test`,
+      name: t("chart.compared", { run: run.name }),
       colour: COLOURS[(i + 2) % COLOURS.length],
       dashed: true,
       points: run.epochs.map((e) => [e.epoch, e[key]]),
@@ -137,4 +146,5 @@ function comparedSeries(key) {
 }
 
 $("resume").addEventListener("click", () => resumeRun($("resume").dataset.run));
+onLanguage(drawRuns);
 showRuns();

@@ -6,11 +6,14 @@
 /** The run's units, from /api/train/units. */
 let liveUnits = null;
 
-/** Row j of `weights` (a list of rows of side² values) as tile j, on one colour scale. */
+/**
+ * Row j of `weights` (a list of rows of side² values) as tile j, on one colour scale; the
+ * caption says `words()` (composed in the page's language) and the scale.
+ */
 function drawUnits(canvas, caption, weights, words) {
   const columns = weights.length ? weights[0].length : 0;
   if (!weights.length || !Number.isInteger(Math.sqrt(columns))) {
-    caption.textContent = "The first layer's inputs are not a square picture.";
+    say(caption, ["units.not_square"]);
     return;
   }
   const values = weights.flat();
@@ -18,16 +21,20 @@ function drawUnits(canvas, caption, weights, words) {
   drawHeat(canvas, values, heatLayout("tiles", values.length, weights.length, columns), { scale, cellPixels: 2, maxWidth: 760 });
   canvas.dataset.tiles = String(weights.length);
   canvas.nextElementSibling.replaceChildren(colourBar(scale));
-  caption.textContent = `${words}; colour scale ±${formatNumber(scale)} (warm: ink there raises the unit's Z).`;
+  say(caption, () => t("units.caption", { words: words(), scale: formatNumber(scale) }));
+}
+
+/** The saved model's units, each a tile (the Backward panel). */
+function drawSavedModelUnits(W) {
+  drawUnits($("bw-units"), $("bw-units-caption"), W, () => t("units.saved", { units: W.length }));
 }
 
 /** The saved model's units, before any example is chosen. */
 async function drawSavedUnits() {
   try {
-    const saved = await api("/api/units");
-    drawUnits($("bw-units"), $("bw-units-caption"), saved.W, `W1 of the saved model: ${saved.units} units`);
+    drawSavedModelUnits((await api("/api/units")).W);
   } catch (error) {
-    $("bw-units-caption").textContent = error.message;
+    say($("bw-units-caption"), problem(error));
   }
 }
 
@@ -38,7 +45,7 @@ async function showLiveUnits() {
     liveUnits = live;
     drawLiveUnits();
   } catch (error) {
-    $("train-units-caption").textContent = error.message;
+    say($("train-units-caption"), problem(error));
   }
 }
 
@@ -46,11 +53,13 @@ async function showLiveUnits() {
 function drawLiveUnits() {
   const live = liveUnits;
   if (!live) return;
-  const shown = live.shown < live.units ? `the first ${live.shown} of ${live.units} units` : `${live.units} units`;
-  const when = live.epoch === 0 ? "at the start of the run" : `after epoch ${live.epoch}`;
   const change = $("units-view").value === "change" && live.epoch > 0;
-  drawUnits($("train-units"), $("train-units-caption"), change ? live.change : live.W,
-    change ? `W1 − W1 at the start, ${when}: ${shown}` : `W1 ${when}: ${shown}`);
+  drawUnits($("train-units"), $("train-units-caption"), change ? live.change : live.W, () => {
+    const shown = live.shown < live.units ? t("units.first", { shown: live.shown, units: live.units })
+      : t("units.all", { units: live.units });
+    const when = live.epoch === 0 ? t("units.at_start") : t("units.after_epoch", { epoch: live.epoch });
+    return t(change ? "units.live.change" : "units.live.weights", { when, shown });
+  });
   $("train-units").dataset.epoch = String(live.epoch);
   $("train-units").dataset.view = change ? "change" : "weights";
 }
@@ -64,7 +73,8 @@ function clearLiveUnits() {
   delete canvas.dataset.epoch;
   delete canvas.dataset.tiles;
   canvas.nextElementSibling.replaceChildren();
-  $("train-units-caption").textContent = "Drawn at the start and after each epoch.";
+  say($("train-units-caption"), ["units.live.waiting"]);
 }
 
+clearLiveUnits();
 drawSavedUnits();

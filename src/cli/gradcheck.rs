@@ -109,6 +109,7 @@ pub fn run(args: GradcheckArgs) -> Result<()> {
             "precision": precision_name,
             "device": args.run.describe_device(&device),
             "tolerances": tolerances,
+            "tolerance": tolerance_json(precision, args.samples),
             "tables": tables,
             "rows": rows,
             "failures": failures,
@@ -142,6 +143,27 @@ fn table_json(model: &str, rows: &[Row]) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({ "model": model, "rows": rows })
+}
+
+/// The tolerances as numbers, for a page that writes them in its own language: `precision`,
+/// `max_rel` (f64) or `atol` and `rtol` (f32), and for finite differences `fd_step`,
+/// `fd_max_rel` and `fd_entries` (absent without them).
+fn tolerance_json(precision: Precision, samples: usize) -> serde_json::Value {
+    match precision {
+        Precision::F64 if samples > 0 => serde_json::json!({
+            "precision": "f64",
+            "max_rel": F64_TOLERANCE,
+            "fd_step": FD_STEP,
+            "fd_max_rel": FD_TOLERANCE,
+            "fd_entries": samples,
+        }),
+        Precision::F64 => serde_json::json!({ "precision": "f64", "max_rel": F64_TOLERANCE }),
+        Precision::F32 => serde_json::json!({
+            "precision": "f32",
+            "atol": F32_TOLERANCE.0,
+            "rtol": F32_TOLERANCE.1,
+        }),
+    }
 }
 
 fn tolerance_line(precision: Precision, samples: usize) -> String {

@@ -23,7 +23,7 @@ const fail = async (message) => {
   process.exit(1);
 };
 try {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 1900 } });
+  const context = await browser.newContext({ viewport: { width: 1500, height: 1900 }, locale: "en-US" });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
@@ -150,8 +150,8 @@ try {
   await page.selectOption("#train-form select[name=init]", "xavier");
   if (!(await page.locator("#train-form input[name=init_std]").isDisabled())) await fail("σ without normal");
   await page.selectOption("#train-form select[name=init]", "normal");
-  const labelled = await page.evaluate(() => pageWords("batch_size: must be between 1 and 65,536, got 0",
-    document.getElementById("train-form")));
+  const labelled = await page.evaluate(() => serverWords("batch_size: must be between 1 and 65,536, got 0",
+    formLabels(document.getElementById("train-form"))));
   if (labelled !== "batch: must be between 1 and 65,536, got 0") await fail(`server words: ${labelled}`);
   console.log(`forms: "${sigmaError}", "${epochsError}", "${refusedStatus}"`);
 
@@ -189,7 +189,7 @@ try {
 
   // The first screen: at a laptop's size the verdict is in view after drawing; on a phone it
   // sits right under the pad; a random test digit is shown on the pad.
-  const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
   laptop.on("pageerror", (error) => errors.push(error.message));
   await laptop.goto(url);
   await laptop.waitForFunction(() => !document.getElementById("model-line").textContent.startsWith("Loading"));
@@ -223,7 +223,7 @@ try {
 
   // A link hands out a scenario: a preset, a setting, the panel and a test digit; the address
   // follows later changes, so a reload keeps them.
-  const linked = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const linked = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
   linked.on("pageerror", (error) => errors.push(error.message));
   await linked.goto(`${url}?preset=exploding&epochs=3&panel=train&digit=5`);
   await linked.waitForFunction(() => /test image 5/.test(document.getElementById("verdict").textContent),
@@ -249,7 +249,7 @@ try {
   await page.click("#confusion tbody tr:nth-child(4) td:nth-child(4) button");
   await page.waitForFunction(() => /true: 3/.test(document.getElementById("verdict").textContent), null, { timeout: 30000 });
 
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: "en-US" });
   phone.on("pageerror", (error) => errors.push(error.message));
   await phone.goto(url);
   await phone.waitForFunction(() => !document.getElementById("model-line").textContent.startsWith("Loading"));
