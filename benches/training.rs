@@ -26,7 +26,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 
 /// The compiled-in CPU backends, on the thread count the command line uses.
 fn cpu_backends() -> Vec<Backend> {
-    backprop::backend::use_one_thread_unless_told();
+    backprop::backend::size_global_pool();
     Backend::compiled()
         .into_iter()
         .filter(|b| *b != Backend::Wgpu)

@@ -101,25 +101,26 @@ fn wgpu_device() -> Result<Device> {
         })
 }
 
-/// Threads of the CPU backends: RAYON_NUM_THREADS, or one. With several, the manual engine
-/// cuts each batch into one row block per thread ([`crate::gradients::shards`]) and the
-/// backends split their large matrix products. One is the default because the default
-/// (Learner) engine does not gain from a second thread on the 2-core virtual machine this was
-/// measured on (benches/compare.sh, runs taking turns: 0.87 s per epoch on two threads, 0.86
-/// on one); the manual engine on flex does (0.60 against 0.68), ndarray's does not (0.90
-/// against 0.79). With both cores busy the hypervisor also takes more of the machine ("steal"
-/// in /proc/stat: 5–16 % against 1–7 % with one busy), which compare.sh prints.
+/// Threads of the CPU backends: RAYON_NUM_THREADS, or every core the process may use. With
+/// several, the manual engine cuts each batch into one row block per thread
+/// ([`crate::gradients::shards`]) and the backends split their large matrix products. All cores
+/// are the default since the products run gemm's AVX-512 kernels where the CPU has them
+/// (benches/compare.sh on a 2-core Zen 4, runs taking turns, lab settings: Learner 0.244 s per
+/// epoch on one thread, 0.210 on two; manual 0.199 and 0.146; PyTorch 0.385 and 0.242). On the
+/// 2-core Zen 3 measured before, without AVX-512, a second thread did not help the Learner
+/// (0.87 against 0.86 s) and the hypervisor took more of a machine with both cores busy
+/// ("steal" in /proc/stat, which compare.sh prints): `RAYON_NUM_THREADS=1` gives one thread.
 pub fn compute_threads() -> usize {
     std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|n| n.parse().ok())
         .filter(|&n| n > 0)
-        .unwrap_or(1)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 /// Sets rayon's global pool to [`compute_threads`] (for work started outside
 /// [`on_compute_pool`]). Call before any tensor work.
-pub fn use_one_thread_unless_told() {
+pub fn size_global_pool() {
     // Fails only if the pool already exists, which leaves rayon's own default.
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(compute_threads())
@@ -131,7 +132,7 @@ pub fn use_one_thread_unless_told() {
 /// to a pool thread while the caller sleeps: with one thread, the perf profile of the manual
 /// engine showed 16 % of the time in the futex wake-ups this costs.
 pub fn on_compute_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    use_one_thread_unless_told();
+    size_global_pool();
     match rayon::ThreadPoolBuilder::new()
         .num_threads(compute_threads())
         .stack_size(8 << 20)

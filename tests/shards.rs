@@ -7,7 +7,7 @@ mod common;
 
 use backprop::gradients::manual;
 use backprop::gradients::shards::{
-    MIN_ROWS_PER_SHARD, shard_count, shard_ranges, sharded_gradients,
+    MAX_SHARDED_WEIGHTS, MIN_ROWS_PER_SHARD, shard_count, shard_ranges, sharded_gradients,
 };
 use backprop::gradients::{FlatTensor, Precision, flatten};
 use backprop::model::{Activation, Head, MlpConfig};
@@ -112,12 +112,16 @@ fn a_step_on_two_threads_gives_the_model_of_a_step_on_one() {
 
 #[test]
 fn small_batches_are_not_cut() {
-    assert_eq!(shard_count(128, 1), 1);
-    assert_eq!(shard_count(128, 2), 2);
-    assert_eq!(shard_count(128, 16), 128 / MIN_ROWS_PER_SHARD);
-    assert_eq!(shard_count(2 * MIN_ROWS_PER_SHARD - 1, 2), 1);
-    assert_eq!(shard_count(1, 8), 1);
-    assert_eq!(shard_count(0, 2), 1);
+    let lab = 784 * 132;
+    assert_eq!(shard_count(128, 1, lab), 1);
+    assert_eq!(shard_count(128, 2, lab), 2);
+    assert_eq!(shard_count(128, 16, lab), 128 / MIN_ROWS_PER_SHARD);
+    assert_eq!(shard_count(2 * MIN_ROWS_PER_SHARD - 1, 2, lab), 1);
+    assert_eq!(shard_count(1, 8, lab), 1);
+    assert_eq!(shard_count(0, 2, lab), 1);
+    // A wide network keeps one block, whose products use the threads.
+    assert_eq!(shard_count(128, 2, MAX_SHARDED_WEIGHTS), 2);
+    assert_eq!(shard_count(128, 2, 1024 * 1024), 1);
 }
 
 proptest! {

@@ -1,15 +1,17 @@
 //! The one way every loop walks a split in batches: the SGD steps of both engines, the test
-//! pass, the confusion matrix and the study. In file order (the lab's) a batch is one copy of
-//! a contiguous slice; shuffled, Burn's data loader draws the order, so that Burn's `Learner`
-//! and the manual engine see the same batches from the same seed.
+//! pass, the confusion matrix and the study. The split is staged on the device once; in file
+//! order (the lab's) a batch is a view of a contiguous slice of it; shuffled, Burn's data
+//! loader draws the order (one gather per batch), so that Burn's `Learner` and the manual
+//! engine see the same batches from the same seed.
 
 use std::sync::Arc;
 
 use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
 use burn::prelude::*;
 
-use super::batcher::{MnistBatch, MnistBatcher, MnistDataset};
+use super::batcher::MnistBatch;
 use super::mnist::MnistSplit;
+use super::staged::{IndexDataset, StagedBatcher, StagedSplit};
 use crate::error::{Error, Result};
 
 /// The order of the examples within an epoch.
@@ -30,9 +32,8 @@ type Loader = Arc<dyn DataLoader<MnistBatch>>;
 /// the first `limit` examples when a limit is given.
 #[derive(Clone)]
 pub struct Batches {
-    split: MnistSplit,
+    staged: StagedSplit,
     batch_size: usize,
-    device: Device,
     shuffled: Option<Shuffled>,
 }
 
@@ -50,24 +51,24 @@ impl Batches {
             Some(limit) => split.take(limit),
             None => split.clone(),
         };
+        let staged = StagedSplit::new(&split, device);
         let shuffled = match order {
             Order::File => None,
             Order::Shuffled(seed) => {
                 // Two loaders from the same seed: moving one to a device draws from its
                 // generator, which would change the order the other one gives.
                 let build = || {
-                    DataLoaderBuilder::new(MnistBatcher)
+                    DataLoaderBuilder::new(StagedBatcher::new(staged.clone()))
                         .batch_size(batch_size)
                         .shuffle(seed)
-                        .build(MnistDataset::new(split.clone()))
+                        .build(IndexDataset::new(staged.len()))
                 };
                 Some((build(), build().to_device(device)))
             }
         };
         Self {
-            split,
+            staged,
             batch_size: batch_size.max(1),
-            device: device.clone(),
             shuffled,
         }
     }
@@ -79,7 +80,7 @@ impl Batches {
 
     /// Examples per pass.
     pub fn images(&self) -> usize {
-        self.split.len()
+        self.staged.len()
     }
 
     /// Batches per pass.
@@ -97,14 +98,11 @@ impl Batches {
             }
             None => {
                 let (size, total) = (self.batch_size, self.images());
-                Box::new((0..total).step_by(size).map(move |start| {
-                    let end = (start + size).min(total);
-                    Ok(MnistBatch::from_range(
-                        &self.split,
-                        start..end,
-                        &self.device,
-                    ))
-                }))
+                Box::new(
+                    (0..total)
+                        .step_by(size)
+                        .map(move |start| Ok(self.staged.range(start..(start + size).min(total)))),
+                )
             }
         }
     }
@@ -114,9 +112,9 @@ impl Batches {
     pub fn loader(&self) -> Loader {
         match &self.shuffled {
             Some((loader, _)) => Arc::clone(loader),
-            None => DataLoaderBuilder::new(MnistBatcher)
+            None => DataLoaderBuilder::new(StagedBatcher::new(self.staged.clone()))
                 .batch_size(self.batch_size)
-                .build(MnistDataset::new(self.split.clone())),
+                .build(IndexDataset::new(self.staged.len())),
         }
     }
 }
