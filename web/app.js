@@ -243,8 +243,10 @@ $("mistake").addEventListener("click", async () => {
 });
 onLanguage(() => {
   if (!lastPrediction) return;
-  drawBars(lastPrediction.probabilities, lastPrediction.predicted);
-  drawHidden(lastPrediction.hidden);
+  const result = lastPrediction;
+  $("saliency-scale").replaceChildren(colourBar(drawDiverging($("saliency"), result.input_gradient, 28, 28)));
+  drawBars(result.probabilities, result.predicted);
+  drawHidden(result.hidden);
 });
 
 // ---------- Train ----------

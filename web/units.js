@@ -20,9 +20,15 @@ function drawUnits(canvas, caption, weights, words) {
   const scale = sharedScale(values);
   drawHeat(canvas, values, heatLayout("tiles", values.length, weights.length, columns), { scale, cellPixels: 2, maxWidth: 760 });
   canvas.dataset.tiles = String(weights.length);
-  canvas.nextElementSibling.replaceChildren(colourBar(scale));
+  const bar = () => canvas.nextElementSibling.replaceChildren(colourBar(scale));
+  bar();
+  scaleBars.set(canvas, bar);
   say(caption, () => t("units.caption", { words: words(), scale: formatNumber(scale) }));
 }
+
+/** Each grid's colour bar, drawn again in a new language (its numbers' decimal sign). */
+const scaleBars = new Map();
+onLanguage(() => scaleBars.forEach((bar) => bar()));
 
 /** The saved model's units, each a tile (the Backward panel). */
 function drawSavedModelUnits(W) {
@@ -73,6 +79,7 @@ function clearLiveUnits() {
   delete canvas.dataset.epoch;
   delete canvas.dataset.tiles;
   canvas.nextElementSibling.replaceChildren();
+  scaleBars.delete(canvas);
   say($("train-units-caption"), ["units.live.waiting"]);
 }
 

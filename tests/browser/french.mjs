@@ -7,6 +7,7 @@
 // serve-fr.png and backward-fr.png in the given folder.
 // Usage: node french.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
 import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 
 const [url, folder] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -208,6 +209,11 @@ try {
   if (studyTables !== 3) await fail(`the study shows ${studyTables} tables`);
   await look("after the study");
   await page.screenshot({ path: `${folder}/serve-fr.png`, fullPage: true });
+  // Accessibility in French too: no serious or critical axe-core violation.
+  const audit = await new AxeBuilder({ page }).analyze();
+  const serious = audit.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  console.log(`axe-core (fr): ${audit.passes.length} rules pass, ${serious.length} serious or critical violations`);
+  if (serious.length) await fail(`axe-core (fr): ${serious.map((v) => v.id).join(", ")}`);
   await context.close();
 
   // ---- The address: lang=fr in an English browser; then the switch ----
@@ -244,6 +250,8 @@ try {
   if (points < 1) await fail("the curves were lost by the switch");
   if (await ink() !== drawn) await fail("the drawing was lost by the switch");
   if (!/lang=en/.test(await other.evaluate(() => location.search))) await fail("the address lost the language");
+  const bar = await other.locator("#saliency-scale .colour-bar-labels").textContent();
+  if (/\d,\d/.test(bar)) await fail(`a colour bar kept its French decimal comma: ${bar}`);
   const words = await other.locator("#loss-chart").getAttribute("data-words");
   if (!/epoch/.test(words)) await fail(`the chart's words after the switch: ${words}`);
   // The run goes on in the new language: a later epoch is drawn and said in English.
