@@ -6,22 +6,11 @@
 // the page in place without losing the drawing or a running run's curves. Saves
 // serve-fr.png and backward-fr.png in the given folder.
 // Usage: node french.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
-import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
+import { launch } from "./chromium.mjs";
 
 const [url, folder] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-const fail = async (message) => {
-  console.error(`FAIL: ${message}`);
-  await browser.close();
-  process.exit(1);
-};
+const { browser, fail } = await launch();
 
 /** Words that are the same in both languages: names, units, formats. */
 const NAMES = /^(Burn|MNIST|ReLU|tanh|softmax|sigmoid|Xavier|xavier|autodiff|SGD|OK|CSV|PNG|f32|f64|learner|BCE)$/;

@@ -6,22 +6,11 @@
 // size; no serious accessibility violation (axe-core); and save screenshots (serve.png,
 // backward.png, units.png, phone.png) in the given folder.
 // Usage: node page.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
-import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
+import { launch } from "./chromium.mjs";
 
 const [url, folder] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
-const fail = async (message) => {
-  console.error(`FAIL: ${message}`);
-  await browser.close();
-  process.exit(1);
-};
+const { browser, fail } = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1500, height: 1900 }, locale: "en-US" });
   const page = await context.newPage();
