@@ -57,12 +57,8 @@ function checkCsv(report) {
 
 $("check-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  await limitsReady.catch(() => {});
-  const settings = checkedSettings(event.target, "check");
-  if (!settings) {
-    setStatus($("check-status"), ["form.nothing_sent"], true);
-    return;
-  }
+  const settings = await submittedSettings(event.target, "check", $("check-status"));
+  if (!settings) return;
   setStatus($("check-status"), ["check.checking"]);
   $("run-check").disabled = true;
   try {

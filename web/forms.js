@@ -124,5 +124,16 @@ function matchInit() {
 initChoice.addEventListener("change", matchInit);
 matchInit();
 
+/**
+ * The settings of a submitted `form` of `kind`, once the limits are known; null (and the
+ * status line `status` says nothing was sent) when a field is wrong.
+ */
+async function submittedSettings(form, kind, status) {
+  await limitsReady.catch(() => {});
+  const settings = checkedSettings(form, kind);
+  if (!settings) setStatus(status, ["form.nothing_sent"], true);
+  return settings;
+}
+
 /** Resolves once the limits are known (forms wait for it before they send anything). */
 const limitsReady = api("/api/limits").then((limits) => { LIMITS = limits; });

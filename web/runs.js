@@ -78,23 +78,23 @@ function useButton(run) {
   } else if (run.running) {
     span.textContent = t("runs.training");
   } else if (run.saved) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = t("runs.use");
-    button.setAttribute("aria-label", t("runs.use.label", { run: run.name }));
-    button.addEventListener("click", () => useRun(run.name));
-    span.append(button);
+    span.append(runButton(t("runs.use"), t("runs.use.label", { run: run.name }), () => useRun(run.name)));
   } else if (run.resumable) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = t("train.resume");
-    button.setAttribute("aria-label", t("runs.resume.label", { run: run.name }));
-    button.addEventListener("click", () => resumeRun(run.name));
-    span.append(button);
+    span.append(runButton(t("train.resume"), t("runs.resume.label", { run: run.name }), () => resumeRun(run.name)));
   } else {
     span.textContent = t("runs.no_model");
   }
   return span;
+}
+
+/** A button of the runs table: its words, its label for a screen reader, what it does. */
+function runButton(words, label, action) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = words;
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", action);
+  return button;
 }
 
 function downloads(run) {

@@ -74,12 +74,8 @@ function showStudy() {
 
 $("study-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  await limitsReady.catch(() => {});
-  const settings = checkedSettings(event.target, "study");
-  if (!settings) {
-    setStatus($("study-status"), ["form.nothing_sent"], true);
-    return;
-  }
+  const settings = await submittedSettings(event.target, "study", $("study-status"));
+  if (!settings) return;
   setStatus($("study-status"), ["study.starting"]);
   $("run-study").disabled = true;
   // Its progress, with the time left at the pace so far, once a second.

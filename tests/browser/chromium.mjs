@@ -18,3 +18,27 @@ export async function launch() {
   };
   return { browser, fail };
 }
+
+/** Draws a vertical stroke down the middle of the pad and waits for the page's prediction. */
+export async function drawStroke(page) {
+  const pad = await page.locator("#pad").boundingBox();
+  await page.evaluate(() => delete document.getElementById("verdict").dataset.predicted);
+  await page.mouse.move(pad.x + 140, pad.y + 45);
+  await page.mouse.down();
+  await page.mouse.move(pad.x + 146, pad.y + 235, { steps: 15 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.getElementById("verdict").dataset.predicted !== undefined,
+    null, { timeout: 30000 });
+}
+
+/** axe-core on `page` as it stands: fails on any serious or critical violation. */
+export async function audit(page, fail, name) {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  console.log(`axe-core (${name}): ${result.passes.length} rules pass, ${result.violations.length} violations ` +
+    `(${serious.length} serious or critical)`);
+  if (serious.length) {
+    await fail(`axe-core (${name}): ${serious.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`).join("; ")}`);
+  }
+}

@@ -6,8 +6,7 @@
 // the page in place without losing the drawing or a running run's curves. Saves
 // serve-fr.png and backward-fr.png in the given folder.
 // Usage: node french.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
-import AxeBuilder from "@axe-core/playwright";
-import { launch } from "./chromium.mjs";
+import { audit, drawStroke, launch } from "./chromium.mjs";
 
 const [url, folder] = process.argv.slice(2);
 const { browser, fail } = await launch();
@@ -93,14 +92,7 @@ try {
 
   // Draw: a vertical stroke; the verdict, the probabilities, the hidden layer.
   const text = async (selector) => (await page.locator(selector).textContent()).replace(/\s/g, " ");
-  const pad = await page.locator("#pad").boundingBox();
-  await page.evaluate(() => delete document.getElementById("verdict").dataset.predicted);
-  await page.mouse.move(pad.x + 140, pad.y + 45);
-  await page.mouse.down();
-  await page.mouse.move(pad.x + 146, pad.y + 235, { steps: 15 });
-  await page.mouse.up();
-  await page.waitForFunction(() => document.getElementById("verdict").dataset.predicted !== undefined,
-    null, { timeout: 30000 });
+  await drawStroke(page);
   await look("after drawing");
 
   // Backward: every step, its question answered by "Montrez-moi" so that its numbers show.
@@ -199,10 +191,7 @@ try {
   await look("after the study");
   await page.screenshot({ path: `${folder}/serve-fr.png`, fullPage: true });
   // Accessibility in French too: no serious or critical axe-core violation.
-  const audit = await new AxeBuilder({ page }).analyze();
-  const serious = audit.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  console.log(`axe-core (fr): ${audit.passes.length} rules pass, ${serious.length} serious or critical violations`);
-  if (serious.length) await fail(`axe-core (fr): ${serious.map((v) => v.id).join(", ")}`);
+  await audit(page, fail, "fr");
   await context.close();
 
   // ---- The address: lang=fr in an English browser; then the switch ----
@@ -216,12 +205,7 @@ try {
   const left = leftovers(otherText, fragments);
   if (left.length) await fail(`English left with lang=fr: ${left.join(", ")}`);
   // Draw, start a run, and switch while it runs: the drawing and the curves stay.
-  const box = await other.locator("#pad").boundingBox();
-  await other.mouse.move(box.x + 140, box.y + 45);
-  await other.mouse.down();
-  await other.mouse.move(box.x + 146, box.y + 235, { steps: 15 });
-  await other.mouse.up();
-  await other.waitForFunction(() => document.getElementById("verdict").dataset.predicted !== undefined);
+  await drawStroke(other);
   const ink = () => other.locator("#pad").evaluate((c) => c.toDataURL());
   const drawn = await ink();
   // A run long enough to switch while it goes: 30 epochs of the whole training set.

@@ -6,8 +6,7 @@
 // size; no serious accessibility violation (axe-core); and save screenshots (serve.png,
 // backward.png, units.png, phone.png) in the given folder.
 // Usage: node page.mjs <url> <folder>   (CHROMIUM overrides /usr/bin/chromium)
-import AxeBuilder from "@axe-core/playwright";
-import { launch } from "./chromium.mjs";
+import { audit, launch } from "./chromium.mjs";
 
 const [url, folder] = process.argv.slice(2);
 const { browser, fail } = await launch();
@@ -257,13 +256,7 @@ try {
   console.log(`drawn stroke read as ${await drawOne()} by the new model`);
   await page.screenshot({ path: `${folder}/serve.png`, fullPage: true });
   // Accessibility: axe-core finds no serious or critical violation on the page as it stands.
-  const audit = await new AxeBuilder({ page }).analyze();
-  const serious = audit.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  console.log(`axe-core: ${audit.passes.length} rules pass, ${audit.violations.length} violations ` +
-    `(${serious.length} serious or critical)`);
-  if (serious.length) {
-    await fail(`axe-core: ${serious.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`).join("; ")}`);
-  }
+  await audit(page, fail, "en");
   if (errors.length) await fail(`errors on the page: ${errors.join("; ")}`);
   console.log(`screenshots: ${folder}/serve.png, backward.png, units.png, phone.png`);
   await browser.close();
