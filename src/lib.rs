@@ -24,6 +24,7 @@ pub mod error;
 pub mod evaluate;
 pub mod export;
 pub mod files;
+pub mod fused;
 pub mod gradcheck;
 pub mod gradients;
 pub mod limits;

@@ -6,6 +6,7 @@
 use burn::prelude::*;
 use burn::tensor::activation;
 
+use crate::fused::cross_entropy::softmax_cross_entropy;
 use crate::model::Head;
 
 /// The ε the lab adds inside its logarithms when it reports a loss.
@@ -21,7 +22,8 @@ pub fn one_hot(targets: Tensor<1, Int>, classes: usize) -> Tensor<2> {
 }
 
 /// The training objective, computed stably from the logits:
-/// softmax-ce: J = −(1/m) Σ_i Σ_k Y log softmax(Z);
+/// softmax-ce: J = −(1/m) Σ_i Σ_k Y log softmax(Z) (fused on flex, see
+/// [`crate::fused::cross_entropy`]);
 /// sigmoid-bce: J = −(1/m) Σ_i Σ_k [Y log σ(Z) + (1 − Y) log σ(−Z)] (binary cross-entropy
 /// on the logits).
 ///
@@ -29,21 +31,25 @@ pub fn one_hot(targets: Tensor<1, Int>, classes: usize) -> Tensor<2> {
 /// - `logits`: `[m, k]`, `targets`: `[m]`
 /// - returns: `[1]`
 pub fn objective(head: Head, logits: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<1> {
-    let [m, k] = logits.dims();
-    let y = one_hot(targets, k);
-    let per_entry = match head {
-        Head::SoftmaxCe => activation::log_softmax(logits, 1).mul(y).neg(),
+    match head {
+        Head::SoftmaxCe => softmax_cross_entropy(logits, targets),
         // −[Y log σ(Z) + (1 − Y) log σ(−Z)], with Burn's overflow-free log-sigmoid (whose
         // derivative is right at Z = 0, where a max(Z, 0)-based softplus gives 0 instead of ½).
         Head::SigmoidBce => {
+            let [m, k] = logits.dims();
+            let y = one_hot(targets, k);
             let positive = activation::log_sigmoid(logits.clone()).mul(y.clone());
             let negative = activation::log_sigmoid(logits.neg()).mul(y.neg().add_scalar(1.0));
-            positive.add(negative).neg()
+            // × (1/m) rather than ÷ m: Burn 0.22.1's autodiff differentiates `div_scalar`
+            // through an f32 reciprocal, which would cost f64 gradients about 5e-8 of relative
+            // precision.
+            positive
+                .add(negative)
+                .neg()
+                .sum()
+                .mul_scalar(1.0 / m as f64)
         }
-    };
-    // × (1/m) rather than ÷ m: Burn 0.22.1's autodiff differentiates `div_scalar` through an
-    // f32 reciprocal, which would cost f64 gradients about 5e-8 of relative precision.
-    per_entry.sum().mul_scalar(1.0 / m as f64)
+    }
 }
 
 /// The loss as the lab reports it, with ε = 1e-8 inside the logarithms:

@@ -6,6 +6,8 @@ use burn::prelude::*;
 use burn::tensor::activation;
 use serde::{Deserialize, Serialize};
 
+use crate::fused;
+
 /// Hidden-layer activation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
@@ -55,37 +57,11 @@ impl Activation {
     /// Applies the activation element-wise: `[m, n] → [m, n]`.
     pub fn apply(self, z: Tensor<2>) -> Tensor<2> {
         match self {
-            Activation::Tanh => tanh(z),
+            Activation::Tanh => fused::tanh::tanh(z),
             Activation::Sigmoid => activation::sigmoid(z),
             Activation::Relu => activation::relu(z),
         }
     }
-}
-
-/// tanh(z); in f32 as 1 − 2 / (e^{2z} + 1), from `exp` and element-wise arithmetic, and as z
-/// itself for |z| < 2⁻⁸, where the formula would cancel (it rounds tanh(1e-8) to 0).
-///
-/// The CPU backends evaluate `tanh` with the C library's scalar `tanhf` (through `expm1f`),
-/// which took 20–27 % of a training epoch in perf profiles of the default run (autodiff calls
-/// it again in the backward pass); `expf` is several times cheaper and the rest is plain vector
-/// arithmetic. The result is within 6e-8 (one f32 ulp of 1) of tanh, and within 1.5e-5
-/// relative, exact at ±∞. In f64, where manual and autodiff gradients are compared to 1e-9,
-/// Burn's own `tanh` is kept: near saturation 1 − A² amplifies that ulp (measured 1.2e-9 to
-/// 3.5e-8 relative against the formula's own derivative).
-fn tanh(z: Tensor<2>) -> Tensor<2> {
-    if z.dtype() == burn::tensor::DType::F64 {
-        return z.tanh();
-    }
-    let tiny = z.clone().abs().lower_elem(1.0 / 256.0);
-    let formula = z
-        .clone()
-        .mul_scalar(2.0)
-        .exp()
-        .add_scalar(1.0)
-        .recip()
-        .mul_scalar(-2.0)
-        .add_scalar(1.0);
-    formula.mask_where(tiny, z)
 }
 
 impl Head {

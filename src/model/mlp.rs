@@ -196,4 +196,13 @@ impl Mlp {
     pub fn layers(&self) -> impl Iterator<Item = &Linear> {
         self.hidden.iter().chain(std::iter::once(&self.output))
     }
+
+    /// Entries of the largest weight matrix (what decides whether a step is cut into row
+    /// blocks, see [`crate::gradients::shards::shard_count`]).
+    pub fn largest_weights(&self) -> usize {
+        self.layers()
+            .map(|layer| layer.weight.shape().num_elements())
+            .max()
+            .unwrap_or(0)
+    }
 }

@@ -26,12 +26,7 @@ pub fn train_step(
     watch: &mut PassWatch,
 ) -> Mlp {
     let [rows, _] = images.dims();
-    let largest = model
-        .layers()
-        .map(|l| l.weight.shape().num_elements())
-        .max()
-        .unwrap_or(0);
-    let blocks = shard_count(rows, rayon::current_num_threads(), largest);
+    let blocks = shard_count(rows, rayon::current_num_threads(), model.largest_weights());
     let (mut gradients, logits) = sharded_gradients(&model, images, &targets, blocks);
     let sums = gradients
         .iter()

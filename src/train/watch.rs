@@ -1,8 +1,12 @@
 //! What a pass over batches (an epoch's training steps, or its test pass) keeps on the device,
-//! and when it reads it back: sums of the lab loss and of correct predictions, and a record of
-//! the first step whose loss or gradients were not finite. Nothing is read at each step: a pass
-//! reads [`TRAINING_READS`] (or [`TEST_READS`]) times, whatever its number of batches, so a GPU
-//! never waits for the host between two reads. Both engines and the study use it.
+//! and when it reads it back: sums of the lab loss and of correct predictions, and the first
+//! step whose loss or gradients were not finite. Nothing is read at each step: a pass reads
+//! [`TRAINING_READS`] (or [`TEST_READS`]) times, whatever its number of batches, so a GPU never
+//! waits for the host between two reads. Nothing is computed at each step either: a step only
+//! hands over its logits, targets, objective and gradient sums, and each read sums and checks
+//! the steps since the last one in a few operations on all of them together (a step of the lab
+//! is small, so some thirty small operations per step cost more than their arithmetic). Both
+//! engines and the study use it.
 
 use burn::prelude::*;
 
@@ -67,9 +71,16 @@ pub struct PassReading {
 pub struct PassWatch {
     head: Head,
     tally: Tally,
-    /// `[1 + codes]`: the 1-based step of the first non-finite step (0 while none), then that
-    /// step's codes from [`non_finite_codes`]. Training passes only.
-    first_bad: Option<Tensor<1>>,
+    /// Batches added since the last read (`[m, k]` logits, `[m]` targets): the next read adds
+    /// them to `tally`, all at once.
+    unread: Vec<(Tensor<2>, Tensor<1, Int>)>,
+    /// Training steps checked since the last read: each one's objective, then its gradient sums
+    /// (`[1]` each, `1 + 2L` per step); the next read checks them all at once.
+    unchecked: Vec<Vec<Tensor<1>>>,
+    /// Training steps checked by earlier reads.
+    checked: usize,
+    /// The 1-based step whose loss or gradients were first not finite, and what was not.
+    divergence: Option<(usize, String)>,
     cadence: Cadence,
     batches: usize,
     laps: Laps,
@@ -91,7 +102,10 @@ impl PassWatch {
         Self {
             head,
             tally: Tally::new(),
-            first_bad: None,
+            unread: Vec::new(),
+            unchecked: Vec::new(),
+            checked: 0,
+            divergence: None,
             cadence,
             batches: 0,
             laps: Laps::start(),
@@ -99,31 +113,25 @@ impl PassWatch {
         }
     }
 
-    /// Adds a batch's loss and correct predictions to the device sums (nothing is read).
+    /// Keeps a batch's logits and targets for the next read, which adds its loss and correct
+    /// predictions to the device sums (nothing is computed or read now).
     ///
     /// # Shapes
     /// - `logits`: `[m, k]`, `targets`: `[m]`
     pub fn add(&mut self, logits: Tensor<2>, targets: Tensor<1, Int>) {
-        self.tally.add(self.head, logits, targets);
+        self.unread.push((logits, targets));
     }
 
-    /// Records on the device whether this step's objective and gradients are finite, keeping
-    /// the first step that was not (nothing is read).
+    /// Keeps a step's objective and gradient sums for the next read, which checks whether they
+    /// are finite (nothing is computed or read now).
     ///
     /// # Shapes
     /// - `objective`: `[1]`; each of `gradient_sums`: `[1]`, in `W1, b1, W2, b2, …` order
     pub fn check_step(&mut self, objective: Tensor<1>, gradient_sums: Vec<Tensor<1>>) {
-        let step = (self.batches + 1) as f64;
-        let codes = non_finite_codes(objective, gradient_sums); // [1 + 2L]
-        let [n] = codes.dims();
-        let bad = codes.clone().greater_elem(0.0).any().float(); // [1]: 1 when any is not finite
-        let candidate = Tensor::cat(vec![bad.mul_scalar(step), codes], 0); // [2 + 2L]
-        let record = self
-            .first_bad
-            .take()
-            .unwrap_or_else(|| Tensor::zeros([n + 1], &candidate.device()));
-        let seen = record.clone().slice(0..1).greater_elem(0.0).expand([n + 1]);
-        self.first_bad = Some(candidate.mask_where(seen, record));
+        let mut step = Vec::with_capacity(gradient_sums.len() + 1);
+        step.push(objective);
+        step.extend(gradient_sums);
+        self.unchecked.push(step);
     }
 
     /// Counts a finished batch and, when one is due, reads the device (once) and gives what it
@@ -139,29 +147,49 @@ impl PassWatch {
     /// Reads the device now (once), out of the cadence: for a caller that must know the model
     /// is still finite before it measures it.
     pub fn read(&mut self) -> &PassReading {
-        let parts: Vec<Tensor<1>> = self
-            .tally
-            .sums()
-            .into_iter()
-            .chain(self.first_bad.clone())
-            .collect();
+        self.tally_unread();
+        let steps = std::mem::take(&mut self.unchecked);
+        let width = steps.first().map_or(0, Vec::len);
+        let mut parts: Vec<Tensor<1>> = self.tally.sums().into_iter().collect();
+        let sums: usize = parts.iter().map(|part| part.dims()[0]).sum(); // values of the tally
+        if self.divergence.is_none() && width > 0 {
+            let mut values = steps.into_iter().flatten();
+            let first = values.next().expect("a checked step has an objective");
+            parts.push(non_finite_codes(first, values.collect())); // [steps · (1 + 2L)]
+        }
         let values = read_values(parts);
         self.laps.lap(self.batches);
-        let (loss, accuracy) = self.tally.means(&values);
-        let divergence = match values.get(2) {
-            Some(&step) if step > 0.0 => Some((
-                step as usize,
-                describe(&values[3..], values.len() - 4).unwrap_or_default(),
-            )),
-            _ => None,
-        };
+        let (loss, accuracy) = self.tally.means(&values[..sums]);
+        if width > 0 {
+            let codes = &values[sums..];
+            let first_bad = codes
+                .chunks_exact(width)
+                .position(|step| step.iter().any(|&code| code != 0.0));
+            if let Some(index) = first_bad {
+                let step = &codes[index * width..(index + 1) * width];
+                let detail = describe(step, width - 1).unwrap_or_default();
+                self.divergence = Some((self.checked + index + 1, detail));
+            }
+            self.checked += codes.len() / width;
+        }
         self.last.insert(PassReading {
             batches: self.batches,
             images: self.tally.count(),
             loss,
             accuracy,
-            divergence,
+            divergence: self.divergence.clone(),
         })
+    }
+
+    /// Adds the batches kept since the last read to the device sums, as one batch.
+    fn tally_unread(&mut self) {
+        let (logits, targets): (Vec<Tensor<2>>, Vec<Tensor<1, Int>>) =
+            std::mem::take(&mut self.unread).into_iter().unzip();
+        if logits.is_empty() {
+            return;
+        }
+        self.tally
+            .add(self.head, Tensor::cat(logits, 0), Tensor::cat(targets, 0));
     }
 
     /// Whether every batch of the pass is done (and read).

@@ -2,6 +2,7 @@
 //! on the device, the renderer that reports its progress as run events, and the lab's stopping
 //! rule.
 
+mod blocks;
 mod events;
 mod fit;
 mod passes;

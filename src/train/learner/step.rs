@@ -1,7 +1,8 @@
 //! What Burn's `Learner` trains: the [`Mlp`] with the [`LearnerPasses`] that watch its steps,
 //! and the steps themselves.
 //!
-//! Gradients come from the exact objective ([`loss::objective`]); the figures of each pass (the
+//! With several compute threads a step runs in row blocks ([`super::blocks`]). Gradients come
+//! from the exact objective ([`loss::objective`]); the figures of each pass (the
 //! lab's reported loss, accuracy) and the divergence check are kept on the device by the
 //! passes, which read them a few times per pass. A step hands the Learner no output to measure
 //! (`()`), so nothing of Burn's reads the device per step either.
@@ -10,8 +11,10 @@ use burn::prelude::*;
 use burn::tensor::Gradients;
 use burn::train::{InferenceStep, TrainOutput, TrainStep};
 
+use super::blocks::block_step;
 use super::passes::LearnerPasses;
 use crate::data::MnistBatch;
+use crate::gradients::shards::shard_count;
 use crate::loss;
 use crate::model::Mlp;
 
@@ -58,6 +61,20 @@ impl TrainStep for GuardedMlp {
     type Output = ();
 
     fn step(&self, batch: MnistBatch) -> TrainOutput<()> {
+        let [rows, _] = batch.images.dims();
+        let threads = rayon::current_num_threads();
+        let blocks = shard_count(rows, threads, self.mlp.largest_weights());
+        if blocks > 1 {
+            let step = block_step(&self.mlp, &batch, blocks);
+            if let Some(passes) = &self.passes {
+                let targets = batch.targets.inner();
+                passes.training_step(step.logits, targets, step.objective, step.sums);
+            }
+            return TrainOutput {
+                grads: step.grads,
+                item: (),
+            };
+        }
         let logits = self.mlp.forward(batch.images); // [m, k]
         let objective = loss::objective(self.mlp.head, logits.clone(), batch.targets.clone());
         let grads = objective.clone().backward();
