@@ -1,8 +1,10 @@
 //! Element-wise loops over flex tensors, the bodies of the fused operations.
 
+use burn::tensor::TensorData;
 use burn_flex::FlexTensor;
 
-/// `f` of each element of `x`, in a new contiguous tensor.
+/// `f` of each element of `x`, in a new contiguous tensor (built from a `Vec`: flex's own
+/// `FlexTensor::empty` zero-fills a byte buffer and then copies it into an aligned one).
 pub fn map<E, F>(x: &FlexTensor, f: F) -> FlexTensor
 where
     E: burn::tensor::Element + bytemuck::Pod,
@@ -10,11 +12,20 @@ where
 {
     let x = contiguous(x);
     let input: &[E] = x.as_slice().expect("contiguous");
-    let mut output = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
-    for (out, &value) in output.storage_mut::<E>().iter_mut().zip(input) {
-        *out = f(value);
-    }
-    output
+    let output: Vec<E> = input.iter().map(|&value| f(value)).collect();
+    FlexTensor::from_data(TensorData::new(output, x.layout().shape().clone()))
+}
+
+/// `f` of all the elements of `x` at once (a function over the whole slice, such as a vector
+/// kernel), in a new contiguous tensor of `x`'s shape.
+pub fn map_all<E, F>(x: &FlexTensor, f: F) -> FlexTensor
+where
+    E: burn::tensor::Element + bytemuck::Pod,
+    F: Fn(&[E]) -> Vec<E>,
+{
+    let x = contiguous(x);
+    let output = f(x.as_slice().expect("contiguous"));
+    FlexTensor::from_data(TensorData::new(output, x.layout().shape().clone()))
 }
 
 /// `f(a, b)` of each pair of elements of `a` and `b` (same shape), in a new tensor.
@@ -28,11 +39,8 @@ where
         a.as_slice().expect("contiguous"),
         b.as_slice().expect("contiguous"),
     );
-    let mut output = FlexTensor::empty(a.layout().shape().clone(), a.dtype());
-    for ((out, &x), &y) in output.storage_mut::<E>().iter_mut().zip(left).zip(right) {
-        *out = f(x, y);
-    }
-    output
+    let output: Vec<E> = left.iter().zip(right).map(|(&x, &y)| f(x, y)).collect();
+    FlexTensor::from_data(TensorData::new(output, a.layout().shape().clone()))
 }
 
 /// `x` itself when its elements are contiguous, else a contiguous copy.

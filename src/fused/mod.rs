@@ -10,6 +10,7 @@ pub mod cross_entropy;
 #[cfg(feature = "flex")]
 mod flex_loops;
 pub mod tanh;
+pub mod tanh_kernel;
 
 use burn::prelude::Device;
 

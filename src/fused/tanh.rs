@@ -4,16 +4,15 @@
 //! Composed from Burn's element-wise operations, the f32 formula of [`composed_tanh`] is nine
 //! operations forward, each with its own allocation, autodiff node and backward step (some of
 //! which recompute `exp`); on the lab's network that cost ≈ 0.045 s of a 0.25 s epoch on flex.
-//! The fused forward computes the same f32 operations in the same order, so its values are
-//! bit for bit those of the formula; its backward is the lab's own derivative, the one the
-//! manual engine uses ([`crate::gradients::equations`]). In f64 it is Burn's own `tanh` (the C
-//! library's), forward and backward, without the backward's second evaluation of tanh.
+//! The fused forward computes the same formula in vector registers with its own e^x
+//! ([`super::tanh_kernel`]), within 2.4e-7 of the composed form's values (which use the C
+//! library's `expf`); its backward is the lab's own derivative, the one the manual engine uses
+//! ([`crate::gradients::equations`]). In f64 it is Burn's own `tanh` (the C library's), forward
+//! and backward, without the backward's second evaluation of tanh.
 
 use burn::prelude::*;
 
-/// Below this |z| the f32 formula cancels (it rounds tanh(1e-8) to 0): tanh(z) is z there, to
-/// within f32 rounding.
-const TINY: f32 = 1.0 / 256.0;
+use super::tanh_kernel::TINY;
 
 /// tanh(z) element-wise, fused on flex, composed elsewhere (see the module documentation).
 ///
@@ -56,14 +55,6 @@ pub fn composed_tanh(z: Tensor<2>) -> Tensor<2> {
     formula.mask_where(tiny, z)
 }
 
-/// The f32 formula of [`composed_tanh`] on one value, operation for operation.
-fn tanh_f32(z: f32) -> f32 {
-    if z.abs() < TINY {
-        return z;
-    }
-    (1.0 / ((z * 2.0).exp() + 1.0)) * -2.0 + 1.0
-}
-
 #[cfg(feature = "flex")]
 mod flex_ext {
     use burn::backend::autodiff::checkpoint::base::Checkpointer;
@@ -76,8 +67,8 @@ mod flex_ext {
     use burn::tensor::DType;
     use burn_flex::FlexTensor;
 
-    use super::tanh_f32;
-    use crate::fused::flex_loops::{map, zip};
+    use crate::fused::flex_loops::{map, map_all, zip};
+    use crate::fused::tanh_kernel;
 
     /// The fused tanh and its backward step, as backend operations.
     #[backend_extension(Flex, Autodiff)]
@@ -96,7 +87,7 @@ mod flex_ext {
     impl FusedTanh for Flex {
         fn fused_tanh(z: FlexTensor) -> FlexTensor {
             match z.dtype() {
-                DType::F32 => map(&z, tanh_f32),
+                DType::F32 => map_all(&z, tanh_kernel::tanh_all),
                 DType::F64 => map(&z, f64::tanh),
                 _ => Flex::float_tanh(z),
             }
@@ -158,7 +149,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_scalar_formula_is_the_composed_one_bit_for_bit() {
+    fn the_fused_values_are_within_2_4e_minus_7_of_the_composed_formula() {
         let device = Device::default();
         let values: Vec<f32> = [
             0.0,
@@ -185,14 +176,13 @@ mod tests {
         .to_vec();
         let n = values.len();
         let z = Tensor::<2>::from_data(TensorData::new(values.clone(), [1, n]), &device);
+        let fused: Vec<f32> = tanh(z.clone()).into_data().try_to_vec().unwrap();
         let composed: Vec<f32> = composed_tanh(z).into_data().try_to_vec().unwrap();
-        for (value, expected) in values.iter().zip(composed) {
-            assert_eq!(
-                tanh_f32(*value).to_bits(),
-                expected.to_bits(),
-                "z = {value}"
+        for ((value, fused), composed) in values.iter().zip(fused).zip(composed) {
+            assert!(
+                (fused - composed).abs() <= 2.4e-7,
+                "z = {value}: {fused} {composed}"
             );
         }
-        assert!(tanh_f32(f32::NAN).is_nan());
     }
 }

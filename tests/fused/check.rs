@@ -119,8 +119,9 @@ pub fn cross_entropy_gradient_is_the_output_delta(device: &Device, precision: Pr
     assert!(gap.within_tolerance, "loss differs by {:e}", gap.max_abs);
 }
 
-/// The fused tanh's forward values are the composed form's bit for bit, and its gradient is
-/// g ⊙ (1 − a²) bit for bit, within `precision` of the composed form's autodiff gradient.
+/// The fused tanh's forward values are the composed form's (in f32 within 2.4e-7: it has its
+/// own e^x; in f64 bit for bit), and its gradient is g ⊙ (1 − a²) bit for bit, within
+/// `precision` of the composed form's autodiff gradient.
 pub fn tanh_matches_the_composed_form(device: &Device, precision: Precision) {
     let z = Tensor::<2>::random(
         [64, 132],
@@ -129,7 +130,16 @@ pub fn tanh_matches_the_composed_form(device: &Device, precision: Precision) {
     );
     let edges = Tensor::<2>::from_floats([[0.0, -0.0, 1e-9, -0.003, 0.004, 15.0, -40.0]], device);
     for z in [z, edges] {
-        assert_eq!(values(tanh(z.clone())), values(composed_tanh(z.clone())));
+        let (fused, composed) = (values(tanh(z.clone())), values(composed_tanh(z.clone())));
+        let gap = fused
+            .iter()
+            .zip(&composed)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        match precision {
+            Precision::F32 => assert!(gap <= 2.4e-7, "tanh differs by {gap:e}"),
+            Precision::F64 => assert_eq!(fused, composed),
+        }
         let g = z.clone().cos(); // an upstream gradient that is not all ones
         let fused_in = z.clone().autodiff().require_grad();
         let a = tanh(fused_in.clone());
