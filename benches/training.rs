@@ -45,7 +45,7 @@ fn sgd_step(c: &mut Criterion) {
                 |m| {
                     let cache = manual::forward(&m, batch.images.clone());
                     let gradients = manual::backward(&m, &cache, batch.targets.clone());
-                    let m = manual::sgd_step(m, &gradients, 0.05);
+                    let m = manual::sgd_step(m, gradients, 0.05);
                     device.sync().unwrap();
                     black_box(m)
                 },

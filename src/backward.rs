@@ -140,7 +140,7 @@ pub fn backward_pass(
         f64::from(lab_loss(model.head, logits, targets.clone()).into_scalar::<f32>())
     };
     let loss = loss_of(model);
-    let loss_after_step = loss_of(&sgd_step(model.clone(), &gradients, lr));
+    let loss_after_step = loss_of(&sgd_step(model.clone(), gradients.clone(), lr));
 
     let depth = gradients.len();
     let layers = model

@@ -28,6 +28,24 @@ pub fn tanh(z: Tensor<2>) -> Tensor<2> {
     composed_tanh(z)
 }
 
+/// g ⊙ (1 − a²), the gradient at z from the gradient g at a = tanh(z) (the lab's
+/// δ1 = δ2·W2 ⊙ (1 − A1²) once δ2·W2 is g): one pass on flex, three operations elsewhere.
+///
+/// # Shapes
+/// - `a`, `g`: `[m, n]` → `[m, n]`
+pub fn tanh_backward(a: Tensor<2>, g: Tensor<2>) -> Tensor<2> {
+    #[cfg(feature = "flex")]
+    if super::on_flex(&a.device()) {
+        use burn::backend::Dispatch;
+        let output = <Dispatch as flex_ext::FusedTanh>::fused_tanh_backward(
+            a.into_dispatch(),
+            g.into_dispatch(),
+        );
+        return Tensor::from_dispatch(output);
+    }
+    g.mul(a.clone().mul(a).neg().add_scalar(1.0))
+}
+
 /// tanh(z) from Burn's element-wise operations: in f32, 1 − 2 / (e^{2z} + 1), and z itself for
 /// |z| < 2⁻⁸; in f64, Burn's `tanh`.
 ///

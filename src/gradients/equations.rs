@@ -7,6 +7,7 @@
 
 use burn::prelude::*;
 
+use crate::fused::tanh::tanh_backward;
 use crate::model::Activation;
 
 /// Output error, for both heads (softmax + cross-entropy, sigmoid + binary cross-entropy):
@@ -52,6 +53,32 @@ pub fn hidden_delta(
     derivative: Tensor<2>,
 ) -> Tensor<2> {
     next_delta.matmul(next_weight.transpose()).mul(derivative)
+}
+
+/// The same hidden error from the cached Z_l and A_l: for tanh, (δ_{l+1} · W_{l+1}ᵀ) ⊙ (1 − A²)
+/// in one pass after the product ([`crate::fused::tanh::tanh_backward`], the very operation
+/// Burn's autodiff runs for the fused tanh, with the same result bit for bit as
+/// [`hidden_delta`] with [`activation_derivative`]); the others through [`hidden_delta`].
+///
+/// # Shapes
+/// - `next_delta` δ_{l+1}: `[m, n_{l+1}]`, `next_weight` W_{l+1}: `[n_l, n_{l+1}]`
+/// - `pre_activation` Z_l, `output` A_l: `[m, n_l]`
+/// - returns: `[m, n_l]`
+pub fn hidden_delta_through(
+    activation: Activation,
+    next_delta: Tensor<2>,
+    next_weight: Tensor<2>,
+    pre_activation: Tensor<2>,
+    output: Tensor<2>,
+) -> Tensor<2> {
+    match activation {
+        Activation::Tanh => tanh_backward(output, next_delta.matmul(next_weight.transpose())),
+        _ => hidden_delta(
+            next_delta,
+            next_weight,
+            activation_derivative(activation, pre_activation, output),
+        ),
+    }
 }
 
 /// Weight gradient: dW_l = A_{l−1}ᵀ · δ_l (the lab's dW = δᵀ·A/m, transposed; the 1/m is in δ).

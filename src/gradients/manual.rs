@@ -6,11 +6,10 @@
 //! come back in the module's own layout, so they compare entry by entry with Burn's autodiff.
 
 use burn::grad_clipping::GradientClipping;
+use burn::module::Param;
 use burn::prelude::*;
 
-use super::equations::{
-    activation_derivative, bias_grad, hidden_delta, output_delta, sgd_update, weight_grad,
-};
+use super::equations::{bias_grad, hidden_delta_through, output_delta, sgd_update, weight_grad};
 use crate::loss::one_hot;
 use crate::model::Mlp;
 
@@ -114,12 +113,13 @@ fn walk_back(
             deltas.push(delta.clone());
         }
         if l > 0 {
-            let derivative = activation_derivative(
+            delta = hidden_delta_through(
                 model.activation,
+                delta,
+                weights[l].clone(),
                 cache.pre_activations[l - 1].clone(),
                 cache.activations[l].clone(),
             );
-            delta = hidden_delta(delta, weights[l].clone(), derivative);
         }
     }
     gradients.reverse();
@@ -138,12 +138,13 @@ pub fn input_gradient(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>
     let weights: Vec<Tensor<2>> = model.layers().map(|layer| layer.weight.val()).collect();
     let mut delta = output_delta(cache.probabilities().clone(), one_hot(targets, classes));
     for l in (1..weights.len()).rev() {
-        let derivative = activation_derivative(
+        delta = hidden_delta_through(
             model.activation,
+            delta,
+            weights[l].clone(),
             cache.pre_activations[l - 1].clone(),
             cache.activations[l].clone(),
         );
-        delta = hidden_delta(delta, weights[l].clone(), derivative);
     }
     delta.matmul(weights[0].clone().transpose()) // [m, inputs]
 }
@@ -171,21 +172,27 @@ pub fn clip_by_norm(gradients: Gradients, max_norm: f64) -> Gradients {
         .collect()
 }
 
-/// One plain SGD step with the given gradients; parameter ids are kept.
-pub fn sgd_step(mut model: Mlp, gradients: &[LayerGradient], lr: f64) -> Mlp {
+/// One plain SGD step with the given gradients; parameter ids are kept. Each parameter and
+/// gradient is consumed, so that the update can reuse their buffers (as Burn's optimizer does)
+/// rather than allocate new ones.
+pub fn sgd_step(mut model: Mlp, gradients: Gradients, lr: f64) -> Mlp {
     let layers = model
         .hidden
         .iter_mut()
         .chain(std::iter::once(&mut model.output));
     for (layer, gradient) in layers.zip(gradients) {
-        layer.weight = layer
-            .weight
-            .clone()
-            .map(|w| sgd_update(w, gradient.weight.clone(), lr));
+        let weight = take_param(&mut layer.weight);
+        layer.weight = weight.map(|w| sgd_update(w, gradient.weight, lr));
         layer.bias = layer
             .bias
             .take()
-            .map(|b| b.map(|b| sgd_update(b, gradient.bias.clone(), lr)));
+            .map(|b| b.map(|b| sgd_update(b, gradient.bias, lr)));
     }
     model
+}
+
+/// Moves a parameter out of its place, leaving an empty one there until it is put back.
+fn take_param<const D: usize>(param: &mut Param<Tensor<D>>) -> Param<Tensor<D>> {
+    let device = param.device();
+    std::mem::replace(param, Param::from_tensor(Tensor::empty([0; D], &device)))
 }

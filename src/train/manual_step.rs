@@ -37,5 +37,5 @@ pub fn train_step(
     if let Some(norm) = clip_grad_norm {
         gradients = clip_by_norm(gradients, norm);
     }
-    sgd_step(model, &gradients, lr)
+    sgd_step(model, gradients, lr)
 }
