@@ -12,7 +12,7 @@
 //! - using a model: [`artifacts`], [`export`], [`plot`], [`predict`], [`backward`] (the
 //!   lab's backward pass on one example, every step kept);
 //! - [`run`]: one training run end to end, artifacts included;
-//! - reports: [`gradcheck`], [`study`];
+//! - reports: [`gradcheck`], [`study`], [`grade`] (a student's NumPy lab against autodiff);
 //! - front-ends: [`cli`], the command line; [`serve`], the page and its JSON API.
 
 pub mod artifacts;
@@ -26,6 +26,7 @@ pub mod export;
 pub mod files;
 pub mod fused;
 pub mod gradcheck;
+pub mod grade;
 pub mod gradients;
 pub mod limits;
 pub mod loss;

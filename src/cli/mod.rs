@@ -4,6 +4,7 @@ mod args;
 mod eval;
 mod export;
 mod gradcheck;
+mod grade;
 mod plot;
 mod predict;
 mod serve;
@@ -49,6 +50,10 @@ enum Command {
     /// Write the saved model's weights as safetensors in the lab's layout (for NumPy).
     #[command(allow_hyphen_values = true)]
     Export(export::ExportArgs),
+    /// Grade a student's NumPy lab (.py or .ipynb), or a folder of them: every function run in
+    /// a separate limited Python process and checked against Burn's autodiff, mistakes named.
+    #[command(allow_hyphen_values = true)]
+    Grade(grade::GradeArgs),
     /// Serve the lab as a local web page: draw a digit, watch the network learn, check the
     /// equations.
     #[command(allow_hyphen_values = true)]
@@ -71,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Plot(args) => plot::run(args),
         Command::Export(args) => export::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Grade(args) => grade::run(args),
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
