@@ -172,14 +172,16 @@ fn help_defaults(command: &str) -> Vec<(String, Option<String>)> {
     flags
 }
 
+/// docs/reference.md's table of `train`'s options names every flag of `train --help`, with the
+/// same defaults.
 #[test]
-fn readme_options_table_and_help_give_the_same_defaults() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let table = readme
+fn reference_options_table_and_help_give_the_same_defaults() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/reference.md");
+    let reference = std::fs::read_to_string(path).unwrap();
+    let table = reference
         .split("## Options of `train`")
         .nth(1)
-        .expect("README has the train options table");
+        .expect("docs/reference.md has the train options table");
     let help = help_defaults("train");
     let mut rows = 0;
     for row in table
@@ -195,21 +197,21 @@ fn readme_options_table_and_help_give_the_same_defaults() {
             continue; // the header and its rule
         }
         rows += 1;
-        let readme_default = cells[2].trim_matches('`');
+        let documented = cells[2].trim_matches('`');
         let shown = help
             .iter()
             .find(|(name, _)| name == flag)
-            .unwrap_or_else(|| panic!("README's {flag} is not a flag of `train`"))
+            .unwrap_or_else(|| panic!("docs/reference.md's {flag} is not a flag of `train`"))
             .1
             .clone();
-        match readme_default {
+        match documented {
             // No value unless given: --help shows no default.
             "off" | "—" | "all" => assert_eq!(shown, None, "{flag}"),
             value => {
                 let shown = shown.unwrap_or_else(|| panic!("{flag}: --help shows no default"));
                 assert!(
                     shown == value || shown.ends_with(&format!(" {value}")),
-                    "{flag}: README says {value}, --help says {shown}"
+                    "{flag}: docs/reference.md says {value}, --help says {shown}"
                 );
             }
         }
@@ -218,6 +220,6 @@ fn readme_options_table_and_help_give_the_same_defaults() {
     let flags = help.iter().filter(|(name, _)| name != "--help").count();
     assert_eq!(
         rows, flags,
-        "README table rows against `train --help` flags: {help:?}"
+        "docs/reference.md table rows against `train --help` flags: {help:?}"
     );
 }

@@ -1,7 +1,6 @@
 //! Fuzzing the IDX reader with arbitrary bytes (raw and through gzip): it never panics, and it
 //! never allocates more than the input justifies — a header claiming 4 billion images gets no
-//! 4-billion-image buffer. `FUZZ_CASES` sets the number of inputs (default 20,000; the README
-//! reports a run of 1,000,000).
+//! 4-billion-image buffer. `FUZZ_CASES` sets the number of inputs (default 20,000).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;

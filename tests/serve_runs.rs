@@ -56,17 +56,32 @@ fn runs_keep_their_models_and_the_page_chooses_one() {
         cli_model,
         "the command line's model is untouched"
     );
+    // The model in use changes only when its user says so: a finished run is listed, with
+    // how it ended, and Draw and Backward keep the command line's model until "Use".
+    let model = parse(&server.get("/api/model").1);
+    assert_eq!(
+        (model["run"].clone(), model["widths"].clone()),
+        (json!("artifacts"), json!([784, 132, 10]))
+    );
+    assert_eq!(saved["cause"], "finished");
+    assert_eq!(saved["end"]["message"], "run-1 finished after epoch 1");
+
+    let listed = runs(&server);
+    let names: Vec<&str> = listed.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["artifacts", "run-1"]);
+    assert_eq!(listed[1]["selected"], false);
+    assert_eq!(listed[1]["saved"], true);
+    assert_eq!(listed[1]["end"]["cause"], "finished");
+    assert_eq!(
+        server.post("/api/runs/select", r#"{"run": "run-1"}"#).0,
+        200
+    );
     let model = parse(&server.get("/api/model").1);
     assert_eq!(
         (model["run"].clone(), model["widths"].clone()),
         (json!("run-1"), json!([784, 32, 10]))
     );
-
-    let listed = runs(&server);
-    let names: Vec<&str> = listed.iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["artifacts", "run-1"]);
-    assert_eq!(listed[1]["selected"], true);
-    assert_eq!(listed[1]["saved"], true);
+    assert_eq!(runs(&server)[1]["selected"], true);
     assert_eq!(listed[1]["settings"]["widths"], json!([784, 32, 10]));
     assert_eq!(listed[1]["epochs"].as_array().unwrap().len(), 1);
 
@@ -174,6 +189,14 @@ fn a_stopped_run_resumes_to_its_end() {
     });
     let stopped = stopped.unwrap();
     assert_eq!(stopped["type"], "stopped", "{stopped}");
+    assert_eq!(stopped["cause"], "stopped", "{stopped}");
+    assert!(
+        stopped["end"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("stopped by its user; run-1 keeps epoch"),
+        "{stopped}"
+    );
     let epoch = stopped["epoch"].as_u64().unwrap();
     assert!((1..3).contains(&epoch), "{stopped}");
     assert!(
@@ -212,5 +235,129 @@ fn a_stopped_run_resumes_to_its_end() {
         .unwrap();
     assert_eq!(run["saved"], true);
     assert_eq!(run["epochs"].as_array().unwrap().len(), 3);
-    assert_eq!(parse(&server.get("/api/model").1)["run"], "run-1");
+    assert_eq!(run["end"]["cause"], "finished", "the resumed run's own end");
+    assert_ne!(
+        parse(&server.get("/api/model").1)["run"],
+        "run-1",
+        "a finished run is not used until chosen"
+    );
+}
+
+/// Starts `serve` with its log (stderr) read into a channel, line by line.
+fn server_with_log(
+    artifacts: &std::path::Path,
+    flags: &[&str],
+) -> (Server, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_backprop"));
+    command
+        .args(["serve", "--port", "0", "--artifact-dir"])
+        .arg(artifacts)
+        .args(flags)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let (server, stderr) = Server::from_command(command);
+    let stderr = stderr.expect("stderr is piped");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = sender.send(line);
+        }
+    });
+    (server, receiver)
+}
+
+/// The server log's line for `run`'s end (within 30 s).
+fn log_line(log: &std::sync::mpsc::Receiver<String>, run: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match log.recv_timeout(left) {
+            Ok(line) if line.starts_with(&format!("{run}: ")) => return line,
+            Ok(_) => continue,
+            Err(_) => break,
+        }
+    }
+    panic!("no log line for {run}");
+}
+
+#[test]
+fn every_end_of_a_run_says_its_cause_in_the_events_the_runs_and_the_log() {
+    let root = tempfile::tempdir().unwrap();
+    let (server, log) = server_with_log(&root.path().join("run"), &["--idle-stop", "2"]);
+
+    // Finished.
+    let settings = r#"{"epochs": 1, "train_limit": 500, "hidden": [16]}"#;
+    assert_eq!(server.post("/api/train", settings).0, 202);
+    let end = events_to_the_end(&server).pop().unwrap();
+    assert_eq!(
+        (end["type"].clone(), end["cause"].clone()),
+        (json!("saved"), json!("finished"))
+    );
+    assert_eq!(
+        log_line(&log, "run-1"),
+        "run-1: run-1 finished after epoch 1"
+    );
+
+    // Diverged: the "exploding" preset's settings (η = 1 on a deep ReLU network).
+    let exploding = r#"{"hidden": [132, 132, 132], "activation": "relu", "lr": 1, "epochs": 2, "train_limit": 5000}"#;
+    assert_eq!(server.post("/api/train", exploding).0, 202);
+    let end = events_to_the_end(&server).pop().unwrap();
+    assert_eq!(
+        (end["type"].clone(), end["cause"].clone()),
+        (json!("failed"), json!("diverged")),
+        "{end}"
+    );
+    let at = &end["end"]["diverged_at"];
+    assert!(
+        at["epoch"].as_u64().unwrap() >= 1 && at["step"].as_u64().unwrap() >= 1,
+        "{end}"
+    );
+    assert!(log_line(&log, "run-2").starts_with("run-2: diverged at epoch "));
+
+    // Stopped because no page followed it: nobody follows the events for 2 s.
+    let endless = r#"{"epochs": 1000, "train_limit": 1000, "stop_above": 100, "hidden": [16]}"#;
+    assert_eq!(server.post("/api/train", endless).0, 202);
+    let line = log_line(&log, "run-3");
+    assert!(
+        line.starts_with("run-3: stopped because no page followed it for 2 s; run-3 keeps epoch"),
+        "{line}"
+    );
+    let end = events_to_the_end(&server).pop().unwrap();
+    assert_eq!(end["cause"], "idle", "{end}");
+
+    // Stopped by its user.
+    assert_eq!(server.post("/api/train", endless).0, 202);
+    let mut end = None;
+    server.follow_events(|event| {
+        if event["type"] == "epoch" {
+            assert_eq!(server.post("/api/train/stop", "{}").0, 200);
+        }
+        let last = matches!(event["type"].as_str(), Some("saved" | "failed" | "stopped"));
+        if last {
+            end = Some(event);
+        }
+        !last
+    });
+    let end = end.unwrap();
+    assert_eq!(end["cause"], "stopped", "{end}");
+    assert!(log_line(&log, "run-4").starts_with("run-4: stopped by its user; run-4 keeps epoch"));
+
+    // The runs table says each one, after the fact (kept in end.json).
+    let causes: Vec<Value> = runs(&server)
+        .iter()
+        .skip_while(|r| r["name"] == "artifacts")
+        .map(|r| r["end"]["cause"].clone())
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            json!("finished"),
+            json!("diverged"),
+            json!("idle"),
+            json!("stopped")
+        ]
+    );
 }

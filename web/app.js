@@ -59,6 +59,25 @@ function clearPad() {
   padContext.fillRect(0, 0, pad.width, pad.height);
 }
 
+/** Clear: the pad, and everything that showed the old digit (the prediction, the 28×28
+ * input, the map of −∂J/∂X and its scale, the ten bars, the hidden layers' maps). */
+function clearDrawing() {
+  clearPad();
+  pen.down = false;
+  for (const id of ["input", "saliency"]) {
+    const canvas = $(id);
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  }
+  $("saliency-scale").replaceChildren();
+  $("bars").replaceChildren();
+  $("hidden").replaceChildren();
+  lastPrediction = null;
+  currentDigit = null;
+  say($("verdict"), ["draw.verdict.none"]);
+  delete $("verdict").dataset.predicted;
+  if (typeof rememberSettings === "function") rememberSettings();
+}
+
 function padPoint(event) {
   const box = pad.getBoundingClientRect();
   return [(event.clientX - box.left) * pad.width / box.width,
@@ -229,7 +248,7 @@ function drawHidden(layers) {
 
 let mistakes = null;
 let mistakeIndex = 0;
-$("clear").addEventListener("click", clearPad);
+$("clear").addEventListener("click", clearDrawing);
 $("random").addEventListener("click", () =>
   showPrediction({ test_index: Math.floor(Math.random() * 10000) }));
 $("mistake").addEventListener("click", async () => {
@@ -310,6 +329,14 @@ function onRunEvent(event) {
     case "started":
       epochs = [];
       totalEpochs = event.epochs;
+      // A resumed run shows its whole history: the epochs before it stopped come from the
+      // runs list (runs.js), merged with the live ones by epoch.
+      if (event.first_epoch > 1 && typeof earlierEpochs === "function") {
+        earlierEpochs(event.run, event.first_epoch).then((earlier) => {
+          epochs = [...earlier, ...epochs.filter((e) => e.epoch >= event.first_epoch)];
+          redrawCurves();
+        });
+      }
       $("resume").hidden = true;
       showRuns();
       redrawCurves();
@@ -343,28 +370,32 @@ function onRunEvent(event) {
       }));
       break;
     }
-    case "saved":
+    case "saved": {
       running(false);
       $("progress-bar").style.width = "100%";
-      setStatus($("train-status"), () => t("train.saved", {
+      // The model in use changes only when its user says so: "Use" in the runs table, or the
+      // "use each new run" box.
+      const use = $("auto-use").checked;
+      setStatus($("train-status"), () => t(use ? "train.saved.used" : "train.saved", {
         accuracy: fixed(event.test_accuracy, 2), run: event.run, dir: event.artifact_dir,
       }));
-      mistakes = null;
-      showModel();
-      backwardModelChanged();
-      showRuns();
+      if (use) useRun(event.run);
+      else showRuns();
       break;
+    }
     case "stopped":
       running(false);
-      setStatus($("train-status"), [event.epoch > 0 ? "train.stopped" : "train.stopped.none",
-        { run: event.run, epoch: event.epoch }]);
+      setStatus($("train-status"), () => (event.end && event.end.cause === "idle"
+        ? `${event.run}: ${endWords(event.end, event.run)}`
+        : t(event.epoch > 0 ? "train.stopped" : "train.stopped.none", { run: event.run, epoch: event.epoch })));
       $("resume").hidden = !(event.epoch > 0);
       $("resume").dataset.run = event.run;
       showRuns();
       break;
     case "failed":
       running(false);
-      if (!diverged) setStatus($("train-status"), { server: event.message }, true);
+      if (event.end) setStatus($("train-status"), () => `${event.run}: ${endWords(event.end, event.run)}`, true);
+      else if (!diverged) setStatus($("train-status"), { server: event.message }, true);
       diverged = false;
       showRuns();
       break;

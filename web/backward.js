@@ -17,6 +17,9 @@ const backward = {
   steps: [],
   at: 0,
   revealed: new Set(), // steps whose question was answered or given up
+  record: {},          // this walk's tries per step (see recordOf)
+  walkId: 0,
+  exampleName: "",
 };
 
 // ---------- The example and its label ----------
@@ -78,6 +81,10 @@ async function runBackward() {
     backward.data = data;
     backward.steps = buildSteps(data);
     backward.revealed = new Set();
+    // A new walk: its own record of tries.
+    backward.record = {};
+    backward.walkId = Date.now();
+    backward.exampleName = data.index === null ? "drawing" : `test ${data.index}`;
     if (!sameShape) backward.at = 0;
     backward.at = Math.min(backward.at, backward.steps.length - 1);
     $("bw-lr").placeholder = String(data.lr);
@@ -183,10 +190,12 @@ function buildSteps(d) {
   const lossQuiz = d.head === "softmax-ce"
     ? {
       prompt: t("bw.quiz.loss.ce", { Y, y, p }),
+      hint: t("bw.hint.loss.ce", { Y, y }),
       worked: t("bw.worked.loss.ce", { Y, y, p, J: exact(d.loss) }),
     }
     : {
       prompt: t("bw.quiz.loss.bce", { Y, y, all: list(yhat.map(exact)) }),
+      hint: t("bw.hint.loss.bce", { Y, y }),
       worked: t("bw.worked.loss.bce", {
         Y, y, p, J: exact(d.loss),
         terms: yhat.map((q, k) => (k === y ? null : `log(1 − ${exact(q)})`)).filter(Boolean).join(" + "),
@@ -214,6 +223,7 @@ function buildSteps(d) {
     quiz: {
       what: `${dL}[${y}]`, value: deltaL[y],
       prompt: t("bw.quiz.delta_out", { d: dL, Y, y, p }),
+      hint: t("bw.hint.delta_out", { d: dL, Y, y }),
       worked: t("bw.worked.delta_out", { d: dL, Y, y, p, value: exact(deltaL[y]) }),
     },
   });
@@ -232,6 +242,7 @@ function buildSteps(d) {
         quiz: {
           what: `f′(${n.Z}[${j}])`, value: g.derivative[j],
           prompt: t("bw.quiz.slope", { ...values, given }),
+          hint: t("bw.hint.slope", { formula: t(SLOPES[d.activation].formula, n), j }),
           worked: t(SLOPES[d.activation].worked, values),
         },
       });
@@ -260,6 +271,7 @@ function buildSteps(d) {
       quiz: {
         what: `${words.dW}[${j}, ${i}]`, value: dw,
         prompt: t("bw.quiz.gradient", entry),
+        hint: t("bw.hint.gradient", entry),
         worked: t("bw.worked.gradient", entry),
       },
     });
@@ -285,8 +297,14 @@ function showStep() {
   if (!step) return;
   const count = backward.steps.length;
   $("bw-count").textContent = t("bw.count", { step: backward.at + 1, steps: count });
+  const focused = document.activeElement;
   $("bw-prev").disabled = backward.at === 0;
   $("bw-next").disabled = backward.at === count - 1;
+  // Focus never stays on a button that has just been disabled (it would fall to the page):
+  // it moves to the stepper, where the arrow keys go on walking.
+  if ((focused === $("bw-prev") || focused === $("bw-next")) && focused.disabled) {
+    $("stepper").focus({ preventScroll: true });
+  }
   $("bw-list").replaceChildren(...backward.steps.map((s, k) => {
     const item = document.createElement("li");
     const button = document.createElement("button");
@@ -314,6 +332,7 @@ function showStep() {
 function go(k) {
   backward.at = Math.max(0, Math.min(backward.steps.length - 1, k));
   showStep();
+  showSummary();
 }
 
 /** The step's pictures, all on one colour scale (grey pictures apart). */
@@ -399,6 +418,10 @@ function valueTable(view, values, scale) {
     cell.title = String(v);
     const [r, g, b] = view.grey ? [255, 255, 255] : divergingColour(v / scale);
     cell.style.background = `rgb(${r},${g},${b})`;
+    // White text where it contrasts more than the ink does (WCAG's relative luminance).
+    const linear = (c) => { const x = c / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+    const luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+    if (1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.066) cell.style.color = "white";
   });
   return table;
 }
@@ -417,6 +440,19 @@ function showQuiz(step, concealed) {
   $("bw-reveal").hidden = !concealed;
 }
 
+/** Wrong tries before the worked answer is shown without asking. */
+const MAX_TRIES = 3;
+
+/** What is off in a wrong answer: the sign, or the order of magnitude. */
+function diagnosis(answer, value) {
+  if (value !== 0 && answer !== 0 && Math.sign(answer) !== Math.sign(value)) return t("bw.hint.sign");
+  if (value !== 0 && answer !== 0) {
+    const power = Math.round(Math.log10(Math.abs(answer / value)));
+    if (power !== 0) return t("bw.hint.magnitude", { factor: decimals(`1e${power}`) });
+  }
+  return t("bw.hint.close");
+}
+
 function grade() {
   const step = backward.steps[backward.at];
   if (!step || !step.quiz) return;
@@ -430,11 +466,64 @@ function grade() {
   }
   const { value, worked } = step.quiz;
   const right = Math.abs(answer - value) <= CHECK_RELATIVE * Math.abs(value) + CHECK_ABSOLUTE;
+  const record = recordOf(backward.at);
+  const shown = backward.revealed.has(backward.at);
+  if (!shown) {
+    record.tries += 1;
+    if (record.tries === 1) record.first = right;
+    record.right = right;
+    saveRecord();
+  }
+  verdict.className = `grade ${right ? "right" : "wrong"}`;
+  if (!right && !shown && record.tries < MAX_TRIES) {
+    // Another try: a hint, not the answer.
+    verdict.textContent = t("bw.quiz.try_again", {
+      answer: decimals(String(answer)), tries: record.tries, max: MAX_TRIES,
+      diagnosis: diagnosis(answer, value), hint: step.quiz.hint,
+    });
+    return;
+  }
   reveal();
   verdict.className = `grade ${right ? "right" : "wrong"}`;
   verdict.textContent = right
     ? t("bw.quiz.right", { what: step.quiz.what, value: exact(value), answer: decimals(String(answer)), worked })
     : t("bw.quiz.wrong", { answer: decimals(String(answer)), worked });
+  showSummary();
+}
+
+// ---------- The walk's record ----------
+
+/** This walk's record of step `k`: tries, right at the first try, shown without an answer. */
+function recordOf(k) {
+  if (!backward.record[k]) backward.record[k] = { step: backward.steps[k].title, tries: 0, first: null, right: false, shown: false };
+  return backward.record[k];
+}
+
+/** The record, kept in this browser (the last 50 walks), for the student and a teacher's view. */
+function saveRecord() {
+  try {
+    const walks = JSON.parse(localStorage.getItem("backprop.checkRecord") || "[]");
+    const walk = { example: backward.exampleName, questions: backward.steps.filter((s) => s.quiz).length,
+      steps: Object.values(backward.record) };
+    if (walks.length && walks[walks.length - 1].id === backward.walkId) walks.pop();
+    walks.push({ id: backward.walkId, ...walk });
+    localStorage.setItem("backprop.checkRecord", JSON.stringify(walks.slice(-50)));
+  } catch {
+    // Storage off (a private window): the summary still shows this walk.
+  }
+}
+
+/** "3 of 6 right at the first try": shown at the end of the walk, and after each answer. */
+function showSummary() {
+  const questions = backward.steps.filter((s) => s.quiz).length;
+  const records = Object.values(backward.record);
+  const answered = records.filter((r) => r.tries > 0 || r.shown).length;
+  const first = records.filter((r) => r.first === true).length;
+  const atEnd = backward.at === backward.steps.length - 1;
+  $("bw-summary").textContent = answered === 0 && !atEnd ? ""
+    : t("bw.summary", { first, questions, answered });
+  $("bw-summary").dataset.first = String(first);
+  $("bw-summary").dataset.questions = String(questions);
 }
 
 /** Shows the step's numbers (after an answer, or when the student gives up). */
@@ -451,7 +540,14 @@ $("bw-answer").addEventListener("keydown", (event) => {
   if (event.key === "Enter") { event.preventDefault(); grade(); }
 });
 $("bw-reveal").addEventListener("click", () => {
+  const record = recordOf(backward.at);
+  if (!backward.revealed.has(backward.at)) {
+    record.shown = true;
+    if (record.tries === 0) record.first = false;
+    saveRecord();
+  }
   reveal();
+  showSummary();
   const step = backward.steps[backward.at];
   $("bw-grade").textContent = step.quiz.worked;
   // The button is gone: the arrow keys go on walking from the stepper.
@@ -462,8 +558,25 @@ $("bw-reveal").addEventListener("click", () => {
 
 $("bw-prev").addEventListener("click", () => go(backward.at - 1));
 $("bw-next").addEventListener("click", () => go(backward.at + 1));
-$("stepper").addEventListener("keydown", (event) => {
-  if (event.target.matches("input, select, textarea")) return;
+/** Whether the Backward panel is what the student is looking at: focus inside it, or nothing
+ * focused (focus lost to the page) while the panel is on screen. */
+let backwardOnScreen = false;
+new IntersectionObserver((entries) => {
+  for (const entry of entries) backwardOnScreen = entry.isIntersecting;
+}, { threshold: 0.25 }).observe($("backward"));
+
+function backwardShown() {
+  const focused = document.activeElement;
+  if (focused && $("backward").contains(focused)) return true;
+  return (!focused || focused === document.body) && backwardOnScreen;
+}
+
+// The arrow keys walk the steps whenever the panel is shown and focus is not in a text field
+// (nor on the drawing pad, whose arrows move the pen).
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target.matches?.("input, select, textarea, [contenteditable], #pad")) return;
+  if (!backwardShown() || backward.steps.length === 0) return;
   const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
   if (event.key in moves) {
     event.preventDefault();

@@ -4,6 +4,23 @@
 
 const COLOURS = ["#2457c5", "#d0452f", "#1b7f3b", "#8e44ad", "#d68910", "#17a2b8", "#6c757d", "#e83e8c"];
 
+/** The round step (1, 2 or 5 × 10^k) that cuts `span` into about `count` intervals. */
+function niceStep(span, count) {
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const mantissa = raw / power;
+  return (mantissa <= 1 ? 1 : mantissa <= 2 ? 2 : mantissa <= 5 ? 5 : 10) * power;
+}
+
+/** Ticks at round values in [lo, hi] (multiples of a 1-2-5 step), with the step's decimals. */
+function niceTicks(lo, hi, count = 5) {
+  const step = niceStep(hi - lo, count);
+  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const ticks = [];
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(k * step);
+  return { ticks, digits };
+}
+
 /**
  * Line chart of `series` ([{name, colour, points: [[x, y]]}]) with axes, their titles and a
  * legend above the plot; drawn at the device's pixel ratio, sized to the canvas's box.
@@ -46,15 +63,32 @@ function lineChart(canvas, series, { logY = false, xTitle = t("chart.epoch"), yT
   context.beginPath();
   context.moveTo(box.left, box.top); context.lineTo(box.left, box.bottom); context.lineTo(box.right, box.bottom);
   context.stroke();
+  // Ticks at round values: 1, 2 or 5 × 10^k on a linear axis; powers of ten on a log axis
+  // (with 2 and 5 between them when the axis spans less than two decades).
   context.textAlign = "right";
-  for (let i = 0; i <= 4; i++) {
-    const value = y0 + (y1 - y0) * i / 4;
-    const label = decimals(logY ? (10 ** value).toExponential(1) : value.toPrecision(3));
-    context.fillText(label, box.left - 6, box.bottom - (box.bottom - box.top) * i / 4 + 4);
+  const yTicks = [];
+  if (logY) {
+    const decades = y1 - y0;
+    for (let k = Math.floor(y0); k <= Math.ceil(y1); k++) {
+      for (const m of decades < 2 ? [1, 2, 5] : [1]) {
+        const value = Math.log10(m) + k;
+        const label = k >= -2 && k <= 3 ? decimals(String(+(m * 10 ** k).toPrecision(3))) : `${m}e${k}`;
+        if (value >= y0 && value <= y1) yTicks.push([value, label]);
+      }
+    }
+  } else {
+    const { ticks, digits } = niceTicks(y0, y1);
+    for (const value of ticks) yTicks.push([value, fixed(value, digits)]);
   }
+  for (const [value, label] of yTicks) {
+    const y = box.bottom - (value - y0) / (y1 - y0) * (box.bottom - box.top);
+    context.fillText(label, box.left - 6, y + 4);
+  }
+  canvas.dataset.yticks = yTicks.map(([, label]) => label).join(" ");
   context.textAlign = "center";
-  const step = Math.max(1, Math.ceil((x1 - x0) / 10));
-  for (let x = Math.ceil(x0); x <= x1; x += step) context.fillText(String(x), X(x), box.bottom + 16);
+  const xTicks = niceTicks(x0, x1, 10).ticks.filter((x) => Number.isInteger(x) || x1 - x0 < 2);
+  for (const x of xTicks) context.fillText(decimals(String(x)), X(x), box.bottom + 16);
+  canvas.dataset.xticks = xTicks.join(" ");
   context.fillText(xTitle, (box.left + box.right) / 2, height - 6);
   if (yTitle) {
     context.save();

@@ -34,6 +34,7 @@ function drawRuns() {
         { lr: decimals(s.lr), batch: s.batch_size, clip: decimals(s.clip_grad_norm) }),
       `${run.epochs.length}/${s.epochs}`,
       last ? `${fixed(last.test_accuracy, 2)} %` : "—",
+      run.running ? t("runs.training") : endWords(run.end, run.name),
       useButton(run),
       downloads(run),
     ];
@@ -46,7 +47,7 @@ function drawRuns() {
   });
   const head = document.createElement("tr");
   for (const key of ["runs.col.compare", "runs.col.run", "runs.col.network", "runs.col.engine", "runs.col.sgd",
-    "runs.col.epochs", "runs.col.accuracy", "runs.col.model", "runs.col.downloads"]) {
+    "runs.col.epochs", "runs.col.accuracy", "runs.col.end", "runs.col.model", "runs.col.downloads"]) {
     const th = document.createElement("th");
     th.textContent = t(key);
     head.append(th);
@@ -133,6 +134,30 @@ async function resumeRun(name) {
   }
 }
 
+/** How a run ended (`end` of /api/runs or of the last event), in the page's language; "" for
+ * none (the command line's model, a run in progress). */
+function endWords(end, name) {
+  if (!end) return "";
+  const kept = end.epoch > 0 ? t("end.kept", { run: name, epoch: end.epoch }) : t("end.none", { run: name });
+  switch (end.cause) {
+    case "finished": return t("end.finished", { epoch: end.epoch });
+    case "stopped": return t("end.stopped", { kept });
+    case "idle": return t("end.idle", { seconds: end.seconds, kept });
+    case "diverged": return t("end.diverged", { epoch: end.diverged_at.epoch, step: end.diverged_at.step, kept });
+    default: return t("end.failed", { error: end.error ?? end.message, kept });
+  }
+}
+
+/** The epochs of run `name` before `first` (a resumed run's history, for its live curves). */
+async function earlierEpochs(name, first) {
+  try {
+    const run = (await api("/api/runs")).runs.find((r) => r.name === name);
+    return run ? run.epochs.filter((e) => e.epoch < first) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The compared runs' test curves, as dashed series for the loss and accuracy charts. */
 function comparedSeries(key) {
   return runsState.list
@@ -146,5 +171,9 @@ function comparedSeries(key) {
 }
 
 $("resume").addEventListener("click", () => resumeRun($("resume").dataset.run));
+// "Use each new run": off by default, remembered by this browser.
+$("auto-use").checked = localStorage.getItem("backprop.autoUse") === "1";
+$("auto-use").addEventListener("change", () =>
+  localStorage.setItem("backprop.autoUse", $("auto-use").checked ? "1" : "0"));
 onLanguage(drawRuns);
 showRuns();

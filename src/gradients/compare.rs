@@ -1,7 +1,7 @@
 //! Comparing two gradients entry by entry, with the tolerances of each precision.
 //!
 //! In f64, max |a − b| / max(|a|, |b|, 1e-12) ≤ 1e-9 over every entry; in f32,
-//! |a − b| ≤ 1e-5 + 1e-4·|b| for every entry (README "Checking the equations").
+//! |a − b| ≤ 1e-5 + 1e-4·|b| for every entry (docs/checking.md).
 
 use burn::prelude::*;
 

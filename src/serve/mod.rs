@@ -12,6 +12,7 @@ mod predict;
 mod reply;
 mod reports;
 mod requests;
+mod run_end;
 mod runs;
 mod server;
 mod state;

@@ -91,6 +91,8 @@ fn describe(name: &str, dir: &ArtifactDir, selected: bool, running: bool) -> Opt
             "engine": choice_name(config.engine),
         },
         "epochs": epochs_json(&epochs),
+        // How it ended (none while it runs, nor for the command line's model).
+        "end": super::run_end::RunEnd::load(dir.root()),
     }))
 }
 

@@ -129,6 +129,9 @@ pub struct AppState {
     pub units: Mutex<Option<Arc<LiveUnits>>>,
     /// The last moment a page was following the run (for the idle stop).
     pub last_follower: Mutex<Instant>,
+    /// Why the run in progress was asked to stop (its user, or no page following it), so that
+    /// its end says so.
+    pub stop_cause: Mutex<Option<super::run_end::Cause>>,
     /// How long a run may go on with no page following it.
     pub idle_stop: std::time::Duration,
     /// How long a client has to send a request's headers, and then its body.
@@ -163,6 +166,7 @@ impl AppState {
             events,
             units: Mutex::new(None),
             last_follower: Mutex::new(Instant::now()),
+            stop_cause: Mutex::new(None),
             idle_stop,
             request_timeout,
         }

@@ -16,8 +16,9 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::reply::{ApiError, ApiJson, api_words};
 use super::requests::{RunRequest, TrainRequest};
+use super::run_end::{Cause, RunEnd};
 use super::runs::next_run_name;
-use super::state::{ModelChoice, SharedState};
+use super::state::SharedState;
 use super::web_observer::WebObserver;
 use crate::artifacts::ArtifactDir;
 use crate::model::choice_name;
@@ -95,6 +96,7 @@ fn launch(
                 .map_err(|e| ApiError::internal(format!("cannot make the run's directory: {e}")))?,
         };
         *training = true;
+        *state.stop_cause.lock().expect("stop cause lock") = None;
         state.history.lock().expect("history lock").clear();
         *state.units.lock().expect("units lock") = None;
         name
@@ -116,40 +118,81 @@ fn launch(
 fn run(state: SharedState, name: String, job: Job) {
     let dir = ArtifactDir::new(state.runs_root().join(&name));
     let observer = shared(WebObserver::new(state.clone(), name.clone()));
-    let outcome = crate::backend::on_compute_pool(|| match &job {
-        Job::Fresh(config) => crate::run::train(config, &state.data, &state.device, &dir, observer),
-        Job::Resume => crate::run::resume(&state.data, &state.device, &dir, observer),
+    // A panic in the worker ends the run with its message, never with a silent, stuck slot.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::backend::on_compute_pool(|| match &job {
+            Job::Fresh(config) => {
+                crate::run::train(config, &state.data, &state.device, &dir, observer)
+            }
+            Job::Resume => crate::run::resume(&state.data, &state.device, &dir, observer),
+        })
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown".to_string());
+        Err(crate::Error::Training(format!(
+            "the run's worker panicked: {what}"
+        )))
     });
-    let last_event = match outcome {
+    let kept = || {
+        Checkpoints::new(dir.root())
+            .resume_point()
+            .map_or(0, |point| point.epoch)
+    };
+    let requested = state.stop_cause.lock().expect("stop cause lock").take();
+    let (end, mut last_event) = match outcome {
         Ok(outcome) => {
-            // The new model is the page's now (Draw, Backward); the others stay listed.
-            state.choose(ModelChoice::Run(name.clone()));
             let last = outcome.last();
-            json!({
+            let end = RunEnd::new(&name, Cause::Finished, outcome.epochs.len());
+            let event = json!({
                 "type": "saved",
                 "run": name,
                 "test_accuracy": last.test_accuracy,
                 "epochs": outcome.epochs.len(),
                 "seconds": outcome.seconds,
                 "artifact_dir": dir.root().display().to_string(),
-            })
+            });
+            (end, event)
         }
-        Err(crate::Error::Interrupted { epoch, .. }) => json!({
-            "type": "stopped",
-            "run": name,
-            "epoch": epoch,
-            "message": if epoch == 0 {
-                format!("Stopped before the first epoch ended: {name} has nothing to resume.")
-            } else {
-                format!("Stopped after epoch {epoch}: {name} keeps its checkpoint and can be resumed.")
-            },
-        }),
-        Err(error) => json!({
-            "type": "failed",
-            "run": name,
-            "message": api_words(&error.to_string()),
-        }),
+        Err(crate::Error::Interrupted { epoch, .. }) => {
+            let cause = requested.unwrap_or(Cause::StoppedByUser);
+            let end = RunEnd::new(&name, cause, epoch);
+            let event = json!({
+                "type": "stopped",
+                "run": name,
+                "epoch": epoch,
+                "message": if epoch == 0 {
+                    format!("Stopped before the first epoch ended: {name} has nothing to resume.")
+                } else {
+                    format!("Stopped after epoch {epoch}: {name} keeps its checkpoint and can be resumed.")
+                },
+            });
+            (end, event)
+        }
+        Err(error) => {
+            let cause = match &error {
+                crate::Error::Diverged { epoch, step, .. } => Cause::Diverged {
+                    epoch: *epoch,
+                    step: *step,
+                },
+                other => Cause::Failed(api_words(&other.to_string())),
+            };
+            let end = RunEnd::new(&name, cause, kept());
+            let event = json!({
+                "type": "failed",
+                "run": name,
+                "message": api_words(&error.to_string()),
+            });
+            (end, event)
+        }
     };
+    last_event["cause"] = json!(end.cause.name());
+    last_event["end"] = end.to_json();
+    end.save(dir.root());
+    eprintln!("{}", end.log_line(&name));
     // Told and freed under one lock: a page that starts the next run on this event gets its
     // 202, and the next run's history never holds this run's end.
     let mut training = state.training.lock().expect("training lock");
@@ -162,6 +205,11 @@ pub async fn stop(State(state): State<SharedState>) -> std::result::Result<Json<
     if !*state.training.lock().expect("training lock") {
         return Err(ApiError::conflict("no run in progress"));
     }
+    state
+        .stop_cause
+        .lock()
+        .expect("stop cause lock")
+        .get_or_insert(Cause::StoppedByUser);
     interrupt::request_stop();
     Ok(Json(json!({ "stopping": true })))
 }
@@ -200,6 +248,8 @@ pub async fn idle_watch(state: SharedState) {
             && last.elapsed() >= idle_stop
             && !interrupt::stop_requested()
         {
+            *state.stop_cause.lock().expect("stop cause lock") =
+                Some(Cause::StoppedIdle(idle_stop.as_secs()));
             interrupt::request_stop();
             state.publish(json!({ "type": "idle", "message": format!(
                 "no page followed the run for {} s: stopping it", idle_stop.as_secs()) }));

@@ -232,9 +232,18 @@ try {
     points, { timeout: 120000 });
   await waitStatus(other, "train-status", /^Epoch \d+\/30/, 30000);
   await other.click("#stop");
-  await waitStatus(other, "train-status", /^Stopped after epoch \d+: run-\d+ keeps its checkpoint/, 60000);
+  await waitStatus(other, "train-status", /^Stopped after epoch \d+ \(Stop pressed\): run-\d+ keeps its checkpoint/, 60000);
   console.log(`switch: French → English during a run, the drawing and ${points} curve point(s) kept; ` +
     `${await other.locator("#train-status").textContent()}`);
+  // Resumed, the run's live curves show its whole history, from epoch 1.
+  const stoppedAt = Number((await other.locator("#train-status").textContent()).match(/epoch (\d+)/)[1]);
+  await other.click("#resume");
+  await other.waitForFunction((at) => Number(document.getElementById("loss-chart").dataset.points) > at
+    && epochs[0].epoch === 1, stoppedAt, { timeout: 120000 });
+  const history = await other.evaluate(() => epochs.map((e) => e.epoch).join(","));
+  await other.click("#stop");
+  await waitStatus(other, "train-status", /^Stopped after epoch/, 60000);
+  console.log(`resumed after epoch ${stoppedAt}: the curves show epochs ${history}`);
   await other.selectOption("#lang", "fr");
   if (!/Dessiner/.test(await other.locator("nav").textContent())) await fail("back to French");
   await english.close();

@@ -77,15 +77,25 @@ try {
   if (await page.locator("#bw-views table").count() !== 0) await fail("δ2 shown before an answer");
   await page.fill("#bw-answer", "123");
   await page.click("#bw-check");
+  const hint = await text("#bw-grade");
+  if (!(await page.locator("#bw-grade.wrong").count())) await fail(`a wrong answer graded: ${hint}`);
+  // Practice: a wrong try gets a hint (what is off, which quantities enter) and another try,
+  // with the numbers still hidden; the worked answer comes on "Show me".
+  if (!/try 1 of 3/.test(hint) || !/Ŷ\[1\] − Y\[1\]/.test(hint)) await fail(`no hint after a wrong try: ${hint}`);
+  if (await page.locator("#bw-views table").count() !== 0) await fail("δ2 shown after one wrong try");
+  if (!(await page.locator("#bw-reveal").isVisible())) await fail("no Show me after one wrong try");
+  await page.fill("#bw-answer", "-123");
+  await page.click("#bw-check");
+  if (!/try 2 of 3/.test(await text("#bw-grade"))) await fail(`a second try: ${await text("#bw-grade")}`);
+  await page.click("#bw-reveal");
   const wrong = await text("#bw-grade");
-  if (!(await page.locator("#bw-grade.wrong").count())) await fail(`a wrong answer graded: ${wrong}`);
   const worked = wrong.match(/= (-?[0-9.e-]+)\s*$/);
   if (!worked) await fail(`no worked computation in "${wrong}"`);
   await page.fill("#bw-answer", worked[1]);
   await page.click("#bw-check");
   const right = await text("#bw-grade");
   if (!(await page.locator("#bw-grade.right").count())) await fail(`the right answer graded: ${right}`);
-  console.log(`check yourself: "${wrong}" then "${right}"`);
+  console.log(`check yourself: "${hint}", then Show me: "${wrong}", then "${right}"`);
   const signs = await page.$$eval("#bw-views table[data-name='δ2'] tr",
     (rows) => rows.map((r) => [r.classList.contains("truth"), r.dataset.sign]));
   const truthNegative = signs.filter(([truth, sign]) => truth && sign === "negative").length === 1;
@@ -99,6 +109,24 @@ try {
   await page.keyboard.press("ArrowRight");
   if (!/SGD step/.test(await text("#bw-title"))) await fail(`after Show me: ${await text("#bw-title")}`);
   await page.keyboard.press("ArrowLeft");
+  // At the last step Next is disabled: focus moves to the stepper, never stays on it, and
+  // ArrowLeft goes on walking; with focus lost to the page, the arrows still walk the panel.
+  await page.click("#bw-next");
+  if (!(await page.locator("#bw-next").isDisabled())) await fail("not at the last step");
+  const focused = await page.evaluate(() => document.activeElement.id);
+  if (focused === "bw-next" || focused === "bw-prev") await fail(`focus stayed on a disabled ${focused}`);
+  await page.keyboard.press("ArrowLeft");
+  if (!/gradients of layer 1/.test(await text("#bw-title"))) await fail(`ArrowLeft at the last step: ${await text("#bw-title")}`);
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press("ArrowRight");
+  if (!/SGD step/.test(await text("#bw-title"))) await fail(`the arrows with focus lost: ${await text("#bw-title")}`);
+  const summary = await text("#bw-summary");
+  if (!/right at the first try/.test(summary)) await fail(`no summary at the end of the walk: ${summary}`);
+  const record = await page.evaluate(() => JSON.parse(localStorage.getItem("backprop.checkRecord") || "[]"));
+  const last = record[record.length - 1];
+  if (!last || !last.steps.some((r) => r.tries === 2 && r.first === false)) await fail(`the walk's record: ${JSON.stringify(last)}`);
+  console.log(`keyboard and record: ${summary}`);
+  await page.keyboard.press("ArrowLeft");
   const agreement = await text("#bw-views .autodiff");
   if (!agreement.includes("✓")) await fail(`dW1 against autodiff: ${agreement}`);
   const tiles = page.locator("#bw-views canvas.heat").first();
@@ -111,6 +139,13 @@ try {
   const unitTiles = await page.locator("#bw-units").getAttribute("data-tiles");
   if (unitTiles !== "132") await fail(`the units grid has ${unitTiles} tiles`);
   const unitsBefore = await page.locator("#bw-units").evaluate((c) => c.toDataURL());
+
+  // Every form control has an accessible name of its own.
+  const names = await page.evaluate(() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+    .filter((e) => e.offsetParent !== null)
+    .map((e) => (e.getAttribute("aria-label") || (e.labels && e.labels[0] ? e.labels[0].textContent : "") || e.title || "").trim()));
+  const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+  if (names.some((n) => n === "") || repeated.length) await fail(`controls without a unique name: ${JSON.stringify(repeated)} of ${JSON.stringify(names)}`);
 
   // Check: every row of the lab's network OK.
   await page.fill("#check-form input[name=batch_size]", "16");
@@ -154,17 +189,32 @@ try {
   await page.waitForFunction(() => document.getElementById("train-status").textContent.startsWith("Done"),
     null, { timeout: 120000 });
   console.log(`train: ${await page.locator("#train-status").textContent()}`);
+  // The charts' ticks fall on round values: equal steps of 1, 2 or 5 × 10^k.
+  for (const chart of ["loss-chart", "accuracy-chart"]) {
+    const ticks = (await page.locator(`#${chart}`).getAttribute("data-yticks")).split(" ").map(Number);
+    const steps = ticks.slice(1).map((t, i) => t - ticks[i]);
+    const round = (x) => { const m = x / 10 ** Math.floor(Math.log10(x) + 1e-9); return [1, 2, 5].some((r) => Math.abs(m - r) < 1e-6); };
+    if (ticks.length < 2 || !steps.every((d) => Math.abs(d - steps[0]) < 1e-9 * Math.max(1, Math.abs(ticks[0])) + 1e-12 && round(d))
+      || !ticks.every((t) => Math.abs(t / steps[0] - Math.round(t / steps[0])) < 1e-6)) {
+      await fail(`${chart}'s ticks are not round: ${ticks.join(" ")}`);
+    }
+    console.log(`${chart} ticks: ${ticks.join(" ")}`);
+  }
   await page.waitForFunction(() => document.getElementById("train-units").dataset.epoch === "2",
     null, { timeout: 30000 });
   if (await page.locator("#train-units").getAttribute("data-tiles") !== "132") await fail("the live grid's tiles");
+
+  // The run kept its own model, listed with how it ended; Draw and Backward keep the model
+  // they use until the student chooses the new one ("Use").
+  await page.waitForFunction(() => /finished after epoch 2/.test(
+    document.querySelector("#runs-table tr[data-run='run-1']")?.textContent || ""), null, { timeout: 30000 });
+  if (!/command line's model/.test(await text("#model-line"))) await fail(`the run became the model: ${await text("#model-line")}`);
+  if (!/choose run-1 with “Use”/.test(await text("#train-status"))) await fail(`the run's end: ${await text("#train-status")}`);
+  await page.click("#runs-table tr[data-run='run-1'] button");
+  await page.waitForFunction(() => /run-1/.test(document.getElementById("model-line").textContent), null, { timeout: 30000 });
   await page.waitForFunction((before) => document.getElementById("bw-units").toDataURL() !== before,
     unitsBefore, { timeout: 30000 });
-  console.log(`units: ${await text("#train-units-caption")}; the Backward panel's grid changed with the new model`);
-
-  // The run kept its own model; the command line's is still listed and can be chosen again.
-  await page.waitForFunction(() => document.querySelector("#runs-table tr[data-run='run-1'] .in-use") !== null,
-    null, { timeout: 30000 });
-  if (!/run-1/.test(await text("#model-line"))) await fail(`model line: ${await text("#model-line")}`);
+  console.log(`units: ${await text("#train-units-caption")}; the Backward panel's grid changed with the chosen model`);
   await page.click("#runs-table tr[data-run='artifacts'] button");
   await page.waitForFunction(() => /command line's model/.test(document.getElementById("model-line").textContent),
     null, { timeout: 30000 });
@@ -190,6 +240,26 @@ try {
   const verdictBox = await laptop.locator("#verdict").boundingBox();
   console.log(`1280×800: the verdict's bottom at y = ${Math.round(verdictBox.y + verdictBox.height)}`);
   if (verdictBox.y + verdictBox.height > 800) await fail("the verdict is below the fold at 1280×800");
+  const bars = await laptop.locator("#bars").boundingBox();
+  if (bars.height === 0 || bars.y + bars.height > 800) await fail(`the ten probabilities are below the fold at 1280×800 (${JSON.stringify(bars)})`);
+  // Clear clears the pad and everything that showed the old digit.
+  await laptop.click("#clear");
+  const cleared = await laptop.evaluate(() => ({
+    verdict: document.getElementById("verdict").textContent,
+    bars: document.getElementById("bars").children.length,
+    hidden: document.getElementById("hidden").children.length,
+    scale: document.getElementById("saliency-scale").children.length,
+    input: [...document.getElementById("input").getContext("2d").getImageData(0, 0, 168, 168).data].some((v) => v !== 0),
+    saliency: [...document.getElementById("saliency").getContext("2d").getImageData(0, 0, 168, 168).data].some((v) => v !== 0),
+  }));
+  if (cleared.verdict !== "draw a digit" || cleared.bars || cleared.hidden || cleared.scale || cleared.input || cleared.saliency) {
+    await fail(`Clear left the old digit: ${JSON.stringify(cleared)}`);
+  }
+  await laptop.mouse.move(padBox.x + 140, padBox.y + 50);
+  await laptop.mouse.down();
+  await laptop.mouse.move(padBox.x + 142, padBox.y + 230, { steps: 10 });
+  await laptop.mouse.up();
+  await laptop.waitForFunction(() => document.getElementById("verdict").dataset.predicted !== undefined);
   const ink = () => laptop.locator("#pad").evaluate((c) =>
     c.getContext("2d").getImageData(0, 0, c.width, c.height).data.reduce((sum, v, i) => (i % 4 === 0 ? sum + v : sum), 0));
   const drawnInk = await ink();
@@ -250,6 +320,18 @@ try {
   console.log(`390×844: the verdict ${Math.round(gap)} px under the pad: ${await phone.locator("#verdict").textContent()}`);
   if (gap < 0 || gap > 120) await fail(`the verdict is ${gap} px under the pad on a phone`);
   await phone.screenshot({ path: `${folder}/phone.png` });
+  // No panel wider than the phone's screen, with a digit and every step of Backward shown.
+  await phone.click("#random");
+  await phone.waitForFunction(() => /steps/.test(document.getElementById("bw-status").textContent), null, { timeout: 30000 });
+  for (;;) {
+    if (await phone.locator("#bw-reveal").isVisible()) await phone.click("#bw-reveal");
+    const wide = await phone.evaluate(() => [document.documentElement.scrollWidth,
+      ...[...document.querySelectorAll("header, main > section")].filter((e) => e.getBoundingClientRect().right > 390.5).map((e) => e.id)]);
+    if (wide[0] > 390 || wide.length > 1) await fail(`at 390 px the page is ${wide[0]} px wide (${wide.slice(1).join(", ")}) at ${await phone.locator("#bw-title").textContent()}`);
+    if (await phone.locator("#bw-next").isDisabled()) break;
+    await phone.click("#bw-next");
+  }
+  console.log("390×844: every panel within the screen at every Backward step");
   await phone.close();
 
   // The Draw panel again, with the model just trained, for the picture.

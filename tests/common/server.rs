@@ -31,11 +31,15 @@ impl Server {
         if let Some(dir) = data_dir {
             command.arg("--data-dir").arg(dir);
         }
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the binary starts");
+        command.stdout(Stdio::piped()).stderr(Stdio::inherit());
+        Self::from_command(command).0
+    }
+
+    /// Starts `command` (a `serve` with its stdout piped) and waits for its URL; returns the
+    /// server and its stderr when that was piped too (the server's log).
+    pub fn from_command(mut command: Command) -> (Self, Option<std::process::ChildStderr>) {
+        let mut child = command.spawn().expect("the binary starts");
+        let stderr = child.stderr.take();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -46,7 +50,7 @@ impl Server {
             .and_then(|rest| rest.split('/').next())
             .unwrap_or_else(|| panic!("no URL in {line:?}"))
             .to_string();
-        Self { child, address }
+        (Self { child, address }, stderr)
     }
 
     /// `http://127.0.0.1:port`.
