@@ -46,7 +46,7 @@ function backwardModelChanged() {
 }
 
 function lrField() {
-  const text = $("bw-lr").value.trim();
+  const text = pointed($("bw-lr").value);
   if (text === "") return { ok: true, value: undefined };
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) return { ok: false, message: ["bw.lr.invalid", { example: decimals("0.05") }] };
@@ -87,7 +87,7 @@ async function runBackward() {
     backward.exampleName = data.index === null ? "drawing" : `test ${data.index}`;
     if (!sameShape) backward.at = 0;
     backward.at = Math.min(backward.at, backward.steps.length - 1);
-    $("bw-lr").placeholder = String(data.lr);
+    $("bw-lr").placeholder = decimals(String(data.lr));
     const ms = Math.round(performance.now() - started);
     setStatus(status, () => t("bw.status.done", {
       source: data.index === null ? t("bw.source.drawing") : t("bw.source.test", { index: data.index }),

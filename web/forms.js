@@ -27,6 +27,8 @@ function formLabels(form) {
  */
 function fieldProblem(text, rule) {
   if (!rule || text === "") return null;
+  // A decimal number may be typed with a comma (as the French write it) or a point.
+  if (isDecimal(rule)) text = pointed(text);
   const one = (word) => {
     if (rule.integer ? !/^\d+$/.test(word) : !NUMBER.test(word)) {
       return rule.integer ? ["form.whole", { example: rule.min }] : ["form.number", { example: decimals("0.05") }];
@@ -90,7 +92,7 @@ function checkedSettings(form, kind) {
     const rule = LIMITS && LIMITS[kind][input.name];
     if (input.tagName === "SELECT" || !rule) settings[input.name] = text;
     else if (rule.layers !== undefined) settings[input.name] = text.split(",").map((w) => Number(w.trim()));
-    else settings[input.name] = Number(text);
+    else settings[input.name] = Number(isDecimal(rule) ? pointed(text) : text);
   }
   if (kind === "train" && bad.length === 0 && LIMITS) {
     // One bound spans two fields: batch × hidden units.
@@ -108,6 +110,26 @@ function checkedSettings(form, kind) {
   }
   return settings;
 }
+
+/** A field that takes a decimal number (not a count, not a list of widths). */
+function isDecimal(rule) {
+  return Boolean(rule) && !rule.integer && rule.layers === undefined;
+}
+
+/** The decimal fields of the forms, shown as the page's language writes numbers (0,05 in
+ * French, 0.05 in English); what is sent, and what links carry, always has a point. */
+function localiseFields() {
+  if (!LIMITS) return;
+  for (const [id, kind] of [["train-form", "train"], ["check-form", "check"], ["study-form", "study"]]) {
+    for (const input of document.getElementById(id).querySelectorAll("input[name]")) {
+      if (isDecimal(LIMITS[kind][input.name]) && input.value.trim() !== "") input.value = decimals(pointed(input.value));
+    }
+  }
+  const lr = document.getElementById("bw-lr");
+  if (lr.value.trim() !== "") lr.value = decimals(pointed(lr.value));
+  if (lr.placeholder && /^[0-9.,e+-]+$/.test(lr.placeholder)) lr.placeholder = decimals(pointed(lr.placeholder));
+}
+onLanguage(localiseFields);
 
 for (const [id, kind] of [["train-form", "train"], ["check-form", "check"], ["study-form", "study"]]) {
   const form = document.getElementById(id);
@@ -136,4 +158,4 @@ async function submittedSettings(form, kind, status) {
 }
 
 /** Resolves once the limits are known (forms wait for it before they send anything). */
-const limitsReady = api("/api/limits").then((limits) => { LIMITS = limits; });
+const limitsReady = api("/api/limits").then((limits) => { LIMITS = limits; localiseFields(); });

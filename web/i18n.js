@@ -41,6 +41,11 @@ function decimals(text) {
   return String(text).replace(".", t("number.decimal"));
 }
 
+/** A number typed with a decimal comma or point, as JavaScript reads it ("0,05" → "0.05"). */
+function pointed(text) {
+  return String(text).trim().replace(",", ".");
+}
+
 /** `value` with `digits` decimals, in the page's language: 93.35 → "93,35" in French. */
 function fixed(value, digits) {
   return decimals(value.toFixed(digits));

@@ -30,6 +30,7 @@ function fillTrainForm(values) {
     field.value = value;
   }
   matchInit();
+  localiseFields();
   for (const field of trainForm.querySelectorAll("input[name]")) checkField(field, "train");
 }
 
@@ -40,7 +41,10 @@ function settingsLink() {
   if (PANELS.includes(panel)) params.set("panel", panel);
   if ($("preset").value) params.set("preset", $("preset").value);
   for (const field of trainForm.querySelectorAll("input[name], select[name]")) {
-    if (!field.disabled && field.value.trim() !== "") params.set(field.name, field.value.trim());
+    // Links carry numbers with a point, whatever the language they were made in.
+    const rule = LIMITS && LIMITS.train[field.name];
+    const value = isDecimal(rule) ? pointed(field.value) : field.value.trim();
+    if (!field.disabled && value !== "") params.set(field.name, value);
   }
   if (currentDigit !== null) params.set("digit", String(currentDigit));
   // The language is kept when it was asked for (lang=, the switch), not when it is the browser's.

@@ -137,6 +137,17 @@ try {
   await page.locator("#backward").screenshot({ path: `${folder}/backward-fr.png` });
 
   // Forms: the messages at the fields, in French with the French labels.
+  // Decimal fields as the French write them: shown with a comma, typed with a comma or a point.
+  const lrShown = await page.locator("#train-form input[name=lr]").inputValue();
+  if (lrShown !== "0,05") await fail(`η shown in French as ${lrShown}`);
+  for (const typed of ["0,1", "0.1"]) {
+    await page.fill("#train-form input[name=lr]", typed);
+    if (await page.locator("#error-train-form-lr").isVisible()) await fail(`η ${typed} refused`);
+    const sent = await page.evaluate(() => checkedSettings(document.getElementById("train-form"), "train").lr);
+    if (sent !== 0.1) await fail(`η ${typed} sent as ${sent}`);
+  }
+  await page.fill("#train-form input[name=lr]", "0,05");
+  console.log(`decimal fields: η shown as ${lrShown}, 0,1 and 0.1 both sent as 0.1`);
   await page.fill("#train-form input[name=epochs]", "2,5");
   const epochsError = await text("#error-train-form-epochs");
   if (!/^époques : un nombre entier/.test(epochsError)) await fail(`epochs "2,5": ${epochsError}`);
