@@ -163,12 +163,14 @@ function buildSteps(d) {
 
   steps.push({
     title: t("bw.step.input"),
+    tex: stepTex("input", { l: 1, L, activation: d.activation, head: d.head }),
     equation: t("bw.eq.input", { shape: N.vector(d.input.length), label: y }),
     views: [{ name: "X", values: d.input, kind: "square", grey: true }],
   });
   for (let l = 1; l < L; l++) {
     steps.push({
       title: t("bw.step.hidden", { l }),
+      tex: stepTex("hidden", { l, L, activation: d.activation, head: d.head }),
       equation: t("bw.eq.hidden", { ...names(l), f: d.activation }),
       views: [
         { name: N.Z(l), values: layer(l).z, kind: vectorKind(layer(l).units) },
@@ -179,6 +181,7 @@ function buildSteps(d) {
   const head = t(d.head === "softmax-ce" ? "bw.eq.softmax" : "bw.eq.sigmoid", { Y, Z: N.Z(L) });
   steps.push({
     title: t("bw.step.output"),
+    tex: stepTex("output", { l: L, L, activation: d.activation, head: d.head }),
     equation: t("bw.eq.output", { ...names(L), head }),
     views: [
       { name: N.Z(L), values: layer(L).z, kind: "table" },
@@ -203,6 +206,7 @@ function buildSteps(d) {
     };
   steps.push({
     title: t("bw.step.loss"),
+    tex: stepTex("loss", { l: L, L, activation: d.activation, head: d.head }),
     equation: t(d.head === "softmax-ce" ? "bw.eq.loss.ce" : "bw.eq.loss.bce", { Y }),
     result: `J = ${exact(d.loss)}`,
     views: [
@@ -216,6 +220,7 @@ function buildSteps(d) {
   const dL = N.delta(L);
   steps.push({
     title: t("bw.step.delta_out", { d: dL }),
+    tex: stepTex("delta_out", { l: L, L, activation: d.activation, head: d.head }),
     equation: t("bw.eq.delta_out", { d: dL, Z: N.Z(L), Y, shape: N.vector(layer(L).units),
       why: t(d.head === "softmax-ce" ? "bw.why.softmax" : "bw.why.sigmoid", { Y }) }),
     note: t("bw.note.delta_out", { y, Z: N.Z(L) }),
@@ -237,6 +242,7 @@ function buildSteps(d) {
       const given = d.activation === "relu" ? `${n.Z}[${j}] = ${values.z}` : `${n.A}[${j}] = ${values.a}`;
       steps.push({
         title: t("bw.step.slope", n),
+        tex: stepTex("slope", { l, L, activation: d.activation, head: d.head }),
         equation: t("bw.eq.slope", { ...values, formula: t(SLOPES[d.activation].formula, n) }),
         views: [{ name: `f′(${n.Z})`, values: g.derivative, kind: vectorKind(g.units) }],
         quiz: {
@@ -248,6 +254,7 @@ function buildSteps(d) {
       });
       steps.push({
         title: t("bw.step.delta_hidden", { l, d: N.delta(l) }),
+        tex: stepTex("delta_hidden", { l, L, activation: d.activation, head: d.head }),
         equation: t("bw.eq.delta_hidden", { ...n, d: N.delta(l), dnext: N.delta(l + 1), Wnext: N.W(l + 1) }),
         views: [{ name: N.delta(l), values: g.delta, kind: vectorKind(g.units) }],
       });
@@ -260,6 +267,7 @@ function buildSteps(d) {
     const entry = { ...words, j, i, delta: exact(g.delta[j]), a: exact(A(l - 1)[i]), value: exact(dw) };
     steps.push({
       title: t("bw.step.gradients", { l }),
+      tex: stepTex("gradients", { l, L, activation: d.activation, head: d.head }),
       equation: t("bw.eq.gradients", words) + (tiles ? `\n${t("bw.eq.tiles", words)}` : ""),
       views: [
         { name: words.dW, matrix: g.dW, kind: tiles ? "tiles" : "matrix", pair: "manual" },
@@ -280,6 +288,7 @@ function buildSteps(d) {
   const change = d.loss_after_step - d.loss;
   steps.push({
     title: t("bw.step.sgd"),
+    tex: stepTex("sgd", { l: 1, L, activation: d.activation, head: d.head }),
     equation: t("bw.eq.sgd", { lr: decimals(d.lr) }),
     result: t(change < 0 ? "bw.sgd.down" : "bw.sgd.up",
       { before: exact(d.loss), after: exact(d.loss_after_step), change: exact(Math.abs(change)) }),
@@ -316,6 +325,7 @@ function showStep() {
     return item;
   }));
   $("bw-title").textContent = step.title;
+  typeset($("bw-tex"), step.tex);
   $("bw-equation").textContent = step.equation;
   $("stepper").dataset.step = String(backward.at);
   $("stepper").dataset.title = step.title;

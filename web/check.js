@@ -78,3 +78,7 @@ $("check-form").addEventListener("submit", async (event) => {
 });
 
 onLanguage(() => { if (checkReport) showCheck(checkReport); });
+
+// The Check panel's equations, typeset (and again in a new language).
+typeset($("check-tex"), checkTex());
+onLanguage(() => typeset($("check-tex"), checkTex()));

@@ -4,7 +4,9 @@
 //! language; `heat.js`: heat maps and colour scales; `charts.js`: line charts; `app.js`: Draw
 //! and Train; `confusion.js`: the confusion matrix; `forms.js`: the forms' checks; `runs.js`:
 //! the page's runs; `links.js`: settings in the address, presets; `backward.js`: the Backward
-//! panel; `units.js`: the first layer's units; `check.js` and `study.js`: their panels).
+//! panel; `units.js`: the first layer's units; `check.js` and `study.js`: their panels;
+//! `tex.js`: the equations in TeX, typeset by KaTeX, whose script, style sheet and fonts are
+//! embedded too, from `web/katex/`).
 
 use axum::Router;
 use axum::http::header;
@@ -14,8 +16,14 @@ use axum::routing::get;
 use super::state::SharedState;
 
 /// Each script of the page, by the path it is served at, in the order the page loads them.
-const SCRIPTS: [(&str, &str); 12] = [
+const SCRIPTS: [(&str, &str); 14] = [
+    // KaTeX 0.19.1 (MIT, web/katex/LICENSE), from the npm registry: the equations typeset.
+    (
+        "/katex/katex.min.js",
+        include_str!("../../web/katex/katex.min.js"),
+    ),
     ("/i18n.js", include_str!("../../web/i18n.js")),
+    ("/tex.js", include_str!("../../web/tex.js")),
     ("/heat.js", include_str!("../../web/heat.js")),
     ("/charts.js", include_str!("../../web/charts.js")),
     ("/app.js", include_str!("../../web/app.js")),
@@ -27,6 +35,41 @@ const SCRIPTS: [(&str, &str); 12] = [
     ("/units.js", include_str!("../../web/units.js")),
     ("/check.js", include_str!("../../web/check.js")),
     ("/study.js", include_str!("../../web/study.js")),
+];
+
+/// KaTeX's style sheet and the fonts it names (`fonts/KaTeX_*.woff2`, relative to it; every
+/// browser the page serves reads WOFF2, the first format the sheet offers).
+const KATEX_CSS: &str = include_str!("../../web/katex/katex.min.css");
+
+macro_rules! katex_fonts {
+    ($($name:literal),* $(,)?) => {
+        [$((concat!("/katex/fonts/", $name, ".woff2"),
+            include_bytes!(concat!("../../web/katex/fonts/", $name, ".woff2")) as &[u8])),*]
+    };
+}
+
+/// Each KaTeX font, by the path it is served at.
+const KATEX_FONTS: [(&str, &[u8]); 20] = katex_fonts![
+    "KaTeX_AMS-Regular",
+    "KaTeX_Caligraphic-Bold",
+    "KaTeX_Caligraphic-Regular",
+    "KaTeX_Fraktur-Bold",
+    "KaTeX_Fraktur-Regular",
+    "KaTeX_Main-Bold",
+    "KaTeX_Main-BoldItalic",
+    "KaTeX_Main-Italic",
+    "KaTeX_Main-Regular",
+    "KaTeX_Math-BoldItalic",
+    "KaTeX_Math-Italic",
+    "KaTeX_SansSerif-Bold",
+    "KaTeX_SansSerif-Italic",
+    "KaTeX_SansSerif-Regular",
+    "KaTeX_Script-Regular",
+    "KaTeX_Size1-Regular",
+    "KaTeX_Size2-Regular",
+    "KaTeX_Size3-Regular",
+    "KaTeX_Size4-Regular",
+    "KaTeX_Typewriter-Regular",
 ];
 
 // `LANGUAGES`: each language's code and catalogue, one per `web/lang/*.json` (build.rs).
@@ -48,7 +91,30 @@ pub fn routes() -> Router<SharedState> {
         .route("/style.css", get(style))
         .route("/favicon.ico", get(icon))
         .route("/favicon.svg", get(icon))
-        .route("/lang.js", get(catalogues));
+        .route("/lang.js", get(catalogues))
+        .route(
+            "/katex/katex.min.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    KATEX_CSS,
+                )
+            }),
+        );
+    for (path, body) in KATEX_FONTS {
+        router = router.route(
+            path,
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, "font/woff2"),
+                        (header::CACHE_CONTROL, "max-age=86400"),
+                    ],
+                    body,
+                )
+            }),
+        );
+    }
     for (path, body) in SCRIPTS {
         router = router.route(
             path,
@@ -98,6 +164,26 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::{LANGUAGES, SCRIPTS};
+
+    #[test]
+    fn every_katex_font_the_style_sheet_names_is_served() {
+        let named: BTreeSet<&str> = super::KATEX_CSS
+            .split("url(fonts/")
+            .skip(1)
+            .filter_map(|rest| rest.split(')').next())
+            .filter(|file| file.ends_with(".woff2"))
+            .collect();
+        let served: BTreeSet<&str> = super::KATEX_FONTS
+            .iter()
+            .map(|(path, _)| path.trim_start_matches("/katex/fonts/"))
+            .collect();
+        assert_eq!(named, served);
+        assert!(
+            super::KATEX_FONTS
+                .iter()
+                .all(|(_, bytes)| bytes.starts_with(b"wOF2"))
+        );
+    }
 
     #[test]
     fn the_page_loads_its_catalogues_then_every_script_served_in_order() {
@@ -182,7 +268,11 @@ mod tests {
             .filter_map(|value| value.split('"').next())
             .map(str::to_string)
             .collect();
-        for (_, script) in SCRIPTS {
+        // The page's own scripts (not the vendored KaTeX).
+        for (_, script) in SCRIPTS
+            .iter()
+            .filter(|(path, _)| !path.starts_with("/katex/"))
+        {
             // Every piece between two quotes: code between strings never looks like a key.
             for literal in script.split('"') {
                 let Some((namespace, rest)) = literal.split_once('.') else {

@@ -121,6 +121,10 @@ try {
     "dZ^[1] = (W^[2]ᵀ·dZ^[2]) ⊙ f′(Z^[1])", "f′(Z^[1]) = 1 − (A^[1])²"]) {
     if (!stepEquations.some((e) => e.includes(equation))) await fail(`no step with the TP's ${equation}`);
   }
+  // Typeset as the handout writes it.
+  const tex = await page.evaluate(() => stepTex("delta_hidden", { l: 1, L: 2 }));
+  if (tex !== "dZ^{[1]} = \\left(W^{[2]\\top}\\, dZ^{[2]}\\right) \\odot f'\\left(Z^{[1]}\\right)") await fail(`the handout's dZ^[1] in TeX: ${tex}`);
+  if (await page.locator("#bw-tex .katex").count() !== 1) await fail("the French equation is not typeset");
   const equations = await page.evaluate(() => CATALOGUES.fr["check.equations"]);
   if (!equations.includes("dZ^[L] = A^[L] − Y")) await fail("the Check panel's equations are not the TP's");
   // A typed answer with a decimal comma is read.

@@ -16,6 +16,7 @@ try {
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => { if (message.type() === "error") errors.push(`console: ${message.text()}`); });
+  page.on("response", (response) => { if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`); });
   await page.goto(url);
   await page.waitForFunction(() => !document.getElementById("model-line").textContent.startsWith("Loading"));
 
@@ -53,10 +54,24 @@ try {
   await page.focus("#stepper");
   await page.keyboard.press("Home");
   const titles = [await text("#bw-title")];
+  // Each step's equation is typeset (KaTeX, embedded), beside its plain text.
+  const typeset = async () => {
+    const tex = await page.locator("#bw-tex").getAttribute("data-tex");
+    if (!tex || await page.locator("#bw-tex .katex .katex-mathml").count() !== 1) await fail(`step "${await text("#bw-title")}" not typeset: ${tex}`);
+    return tex;
+  };
+  const texts = [await typeset()];
   while (!(await page.locator("#bw-next").isDisabled())) {
     await page.keyboard.press("ArrowRight");
     titles.push(await text("#bw-title"));
+    texts.push(await typeset());
   }
+  if (!texts.some((tex) => tex.startsWith("\\delta_{2} = \\dfrac{\\partial J}{\\partial Z_{2}} = \\hat{Y} - Y"))) {
+    await fail(`no typeset δ2 = ∂J/∂Z2 = Ŷ − Y among ${texts.join(" | ")}`);
+  }
+  if (await page.locator("#check-tex .katex").count() !== 1) await fail("the Check panel's equations are not typeset");
+  const fontLoaded = await page.evaluate(() => document.fonts.check("20px KaTeX_Main"));
+  if (!fontLoaded) await fail("KaTeX's fonts did not load");
   console.log(`walked ${titles.length} steps: ${titles.join(" | ")}`);
   const expected = Number((await text("#bw-count")).split(" of ")[1]);
   if (titles.length !== expected || new Set(titles).size !== titles.length || titles.length < 9) {
