@@ -222,6 +222,8 @@ fn a_short_run_streams_to_its_end_and_becomes_the_model() {
         !artifacts.join("model.bpk").exists(),
         "a page's run has a directory of its own"
     );
+    // The page had no model to use: the first finished run becomes it.
+    assert_eq!(events.last().unwrap()["in_use"], true);
     let model = parse(&server.get("/api/model").1);
     assert_eq!(model["widths"], json!([784, 64, 32, 10]));
     assert_eq!(server.post("/api/predict", r#"{"test_index": 0}"#).0, 200);

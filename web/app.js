@@ -375,12 +375,22 @@ function onRunEvent(event) {
       $("progress-bar").style.width = "100%";
       // The model in use changes only when its user says so: "Use" in the runs table, or the
       // "use each new run" box.
-      const use = $("auto-use").checked;
-      setStatus($("train-status"), () => t(use ? "train.saved.used" : "train.saved", {
+      const use = $("auto-use").checked && !event.in_use;
+      const key = event.in_use ? "train.saved.first" : use ? "train.saved.used" : "train.saved";
+      setStatus($("train-status"), () => t(key, {
         accuracy: fixed(event.test_accuracy, 2), run: event.run, dir: event.artifact_dir,
       }));
-      if (use) useRun(event.run);
-      else showRuns();
+      if (use) {
+        useRun(event.run);
+      } else if (event.in_use) {
+        // The page had no model: the server took this one.
+        mistakes = null;
+        showModel();
+        backwardModelChanged();
+        showRuns();
+      } else {
+        showRuns();
+      }
       break;
     }
     case "stopped":

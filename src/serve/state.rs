@@ -175,10 +175,23 @@ impl AppState {
     /// Publishes one event of the run to the pages following it, and keeps it for later ones.
     pub fn publish(&self, event: serde_json::Value) {
         let text = event.to_string();
+        let progress = event["type"] == "progress";
         let mut history = self.history.lock().expect("history lock");
-        if history.len() < EVENT_HISTORY {
-            history.push(text.clone());
+        // A page that joins later needs the run's start, every epoch and its end, not every
+        // progress step: only the latest progress is kept. A very long run drops its oldest
+        // epochs (never its start), so that its end is always kept: without it, a page that
+        // lost its stream and came back would wait for an end that never comes.
+        if progress
+            && history
+                .last()
+                .is_some_and(|last| last.contains("\"type\":\"progress\""))
+        {
+            history.pop();
         }
+        if history.len() >= EVENT_HISTORY {
+            history.remove(1);
+        }
+        history.push(text.clone());
         // No receiver is not an error: nobody is following.
         let _ = self.events.send(text);
     }

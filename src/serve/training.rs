@@ -18,7 +18,7 @@ use super::reply::{ApiError, ApiJson, api_words};
 use super::requests::{RunRequest, TrainRequest};
 use super::run_end::{Cause, RunEnd};
 use super::runs::next_run_name;
-use super::state::SharedState;
+use super::state::{ModelChoice, SharedState};
 use super::web_observer::WebObserver;
 use crate::artifacts::ArtifactDir;
 use crate::model::choice_name;
@@ -147,6 +147,12 @@ fn run(state: SharedState, name: String, job: Job) {
         Ok(outcome) => {
             let last = outcome.last();
             let end = RunEnd::new(&name, Cause::Finished, outcome.epochs.len());
+            // The model in use stays until its user picks another; with none usable yet (a
+            // page started before any `train`), the first finished run becomes it.
+            let adopted = !state.chosen_dir().model_path().is_file();
+            if adopted {
+                state.choose(ModelChoice::Run(name.clone()));
+            }
             let event = json!({
                 "type": "saved",
                 "run": name,
@@ -154,6 +160,7 @@ fn run(state: SharedState, name: String, job: Job) {
                 "epochs": outcome.epochs.len(),
                 "seconds": outcome.seconds,
                 "artifact_dir": dir.root().display().to_string(),
+                "in_use": adopted,
             });
             (end, event)
         }
