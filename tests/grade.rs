@@ -79,7 +79,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ("wrong_sgd_plus.py", &[("sgd", "ascent")]),
     ("wrong_softmax_unstable.py", &[("softmax", "overflow")]),
     ("wrong_loss_mean_all.py", &[("loss", "mean-all")]),
-    ("wrong_init_normal.py", &[("init", "")]),
+    ("wrong_init_normal.py", &[("init", "distribution")]),
     (
         "wrong_forward_no_bias.py",
         &[

@@ -349,6 +349,33 @@ fn every_end_of_a_run_says_its_cause_in_the_events_the_runs_and_the_log() {
     assert_eq!(end["cause"], "stopped", "{end}");
     assert!(log_line(&log, "run-4").starts_with("run-4: stopped by its user; run-4 keeps epoch"));
 
+    // Failed: the run's directory is replaced by a file while it trains, so that its next
+    // checkpoint cannot be written.
+    assert_eq!(server.post("/api/train", endless).0, 202);
+    let run_dir = root.path().join("run/runs/run-5");
+    let mut end = None;
+    server.follow_events(|event| {
+        if event["type"] == "epoch" && run_dir.is_dir() {
+            // Moved away in one step (the server may be writing into it), a file in its place.
+            std::fs::rename(&run_dir, run_dir.with_extension("moved")).unwrap();
+            std::fs::write(&run_dir, "not a directory").unwrap();
+        }
+        let last = matches!(event["type"].as_str(), Some("saved" | "failed" | "stopped"));
+        if last {
+            end = Some(event);
+        }
+        !last
+    });
+    let end = end.unwrap();
+    assert_eq!(end["cause"], "failed", "{end}");
+    assert!(
+        end["end"]["error"].as_str().unwrap().contains("run-5"),
+        "{end}"
+    );
+    assert!(log_line(&log, "run-5").starts_with("run-5: failed: "));
+    std::fs::remove_file(&run_dir).unwrap();
+    std::fs::remove_dir_all(run_dir.with_extension("moved")).unwrap();
+
     // The runs table says each one, after the fact (kept in end.json).
     let causes: Vec<Value> = runs(&server)
         .iter()

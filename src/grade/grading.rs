@@ -665,7 +665,18 @@ fn init_verdict(
     convention: Convention,
     lang: Lang,
 ) -> Verdict {
-    let Some(dict @ Returned::Dict(_)) = value else {
+    // A dict, or a tuple (W1, b1, W2, b2).
+    let tuple = match value {
+        Some(Returned::Sequence(items)) if items.len() == 4 => Some(Returned::Dict(
+            PARAMETERS
+                .iter()
+                .zip(items)
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )),
+        _ => None,
+    };
+    let Some(dict @ Returned::Dict(_)) = tuple.as_ref().or(value) else {
         let what = value.map(Returned::describe).unwrap_or_default();
         return Verdict::failed(lang.say(
             &format!("returned {what}, expected a dict of W1, b1, W2, b2"),
@@ -673,6 +684,7 @@ fn init_verdict(
         ));
     };
     let mut problems = Vec::new();
+    let mut mistake = None;
     for (k, name) in PARAMETERS.iter().enumerate() {
         let shape = &answers.inputs.parameters[k].shape;
         let Some(array) = dict.get(name).and_then(Returned::as_array) else {
@@ -683,7 +695,11 @@ fn init_verdict(
             continue;
         };
         let outcome = if name.starts_with('b') {
-            check_bias(array, shape[0], lang)
+            let outcome = check_bias(array, shape[0], lang);
+            if outcome.is_err() && array.shape == [shape[0], 1] {
+                mistake.get_or_insert(Mistake::BiasNotZero);
+            }
+            outcome
         } else if array.shape != *shape {
             Err(lang.say(
                 &format!(
@@ -702,7 +718,15 @@ fn init_verdict(
                 Convention::Handout => Distribution::Uniform((1.0 / shape[1] as f64).sqrt()),
                 Convention::Notebook => Distribution::Normal(0.3),
             };
-            check_weights(array, expected, lang)
+            let outcome = check_weights(array, expected, lang);
+            if outcome.is_err() {
+                let lab = match convention {
+                    Convention::Handout => "Xavier U(±√(1/n_prev))".to_string(),
+                    Convention::Notebook => format!("N(0, {}²)", lang.number(0.3)),
+                };
+                mistake = Some(Mistake::InitDistribution(lab));
+            }
+            outcome
         };
         if let Err(why) = outcome {
             problems.push(format!("{name}: {why}"));
@@ -716,7 +740,10 @@ fn init_verdict(
             mistake: None,
         }
     } else {
-        Verdict::failed(problems.join("; "))
+        Verdict {
+            mistake,
+            ..Verdict::failed(problems.join("; "))
+        }
     }
 }
 

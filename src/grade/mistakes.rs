@@ -103,6 +103,10 @@ pub enum Mistake {
     SgdNoEta,
     /// The parameters come back unchanged.
     SgdNoChange,
+    /// Weights that do not follow the lab's distribution (given as the lab writes it).
+    InitDistribution(String),
+    /// Biases that do not start at zero.
+    BiasNotZero,
     /// The quantity is right given the student's own `0`, which is wrong: only that mistake
     /// carries over.
     FollowsFrom(&'static str),
@@ -210,6 +214,14 @@ impl Mistake {
                 "the parameters come back unchanged",
                 "les paramètres reviennent inchangés",
             ),
+            InitDistribution(expected) => lang.say(
+                &format!("the weights are not drawn from the lab's {expected}"),
+                &format!("les poids ne sont pas tirés selon la loi {expected} du TP"),
+            ),
+            BiasNotZero => lang.say(
+                "the biases do not start at zero",
+                "les biais ne partent pas de zéro",
+            ),
             FollowsFrom(upstream) => lang.say(
                 &format!("right given your own {upstream}, which is wrong: only {upstream}'s mistake carries over"),
                 &format!("juste à partir de votre {upstream}, qui est faux : seule l'erreur de {upstream} se propage"),
@@ -251,6 +263,8 @@ impl Mistake {
             SgdAscent => "ascent".into(),
             SgdNoEta => "no-eta".into(),
             SgdNoChange => "unchanged".into(),
+            InitDistribution(_) => "distribution".into(),
+            BiasNotZero => "bias-not-zero".into(),
             FollowsFrom(upstream) => format!("follows:{upstream}"),
             Through(upstream, inner) => format!("{upstream}:{}", inner.code()),
         }
