@@ -131,20 +131,32 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ("hostile_huge_alloc.py", &[("init", "")]),
 ];
 
-/// Parses the grader's CSV (no field of ours holds a quote except the problems column, which
-/// is last): student → column → cell.
+/// The fields of one CSV line (quoted fields may hold commas and doubled quotes).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Parses the grader's CSV: student → column → cell.
 fn read_csv(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
+    let header = csv_fields(lines.next().unwrap());
     let mut table = BTreeMap::new();
     for line in lines {
-        let cells: Vec<String> = line.splitn(header.len(), ',').map(str::to_string).collect();
-        let row: BTreeMap<String, String> = header.iter().cloned().zip(cells).collect();
+        let row: BTreeMap<String, String> = header.iter().cloned().zip(csv_fields(line)).collect();
         table.insert(row["student"].clone(), row);
     }
     table
@@ -203,16 +215,20 @@ fn a_folder_of_labs_is_graded_and_each_mistake_named() {
             assert_eq!(row["score"], row["max_score"], "{file}: {row:?}");
         }
     }
-    // The right files are graded on what each defines: the handout's 18 checks...
-    assert_eq!(table["right_handout.py"]["max_score"], "27");
-    assert_eq!(table["right_notebook.ipynb"]["max_score"], "18");
+    // The right files score full marks...
+    // Every submission of a convention is marked out of the same total (the checks it
+    // requires; the others are reported and score nothing).
+    assert_eq!(table["right_handout.py"]["max_score"], "20");
+    assert_eq!(table["wrong_dZ2_sign.py"]["max_score"], "20");
+    assert_eq!(table["right_notebook.ipynb"]["max_score"], "17");
+    assert_eq!(table["right_notebook.py"]["max_score"], "17");
     // ...and the endless loop cost its per-call limit, not the whole run.
     assert!(
         started.elapsed() < Duration::from_secs(120),
         "{:?}",
         started.elapsed()
     );
-    assert!(stdout.contains("right_handout.py: 27/27"), "{stdout}");
+    assert!(stdout.contains("right_handout.py: 20/20"), "{stdout}");
 }
 
 #[test]
@@ -239,11 +255,11 @@ fn one_file_prints_its_table_and_writes_gradescope_json() {
         stdout.contains("the 1/m is missing (m = 64 times too large)"),
         "{stdout}"
     );
-    assert!(stdout.contains("Score: 25/27"), "{stdout}");
+    assert!(stdout.contains("Score: 18/20"), "{stdout}");
     let results: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(results["score"], 25);
-    assert_eq!(results["max_score"], 27);
+    assert_eq!(results["score"], 18);
+    assert_eq!(results["max_score"], 20);
     let tests = results["tests"].as_array().unwrap();
     let dw2 = tests.iter().find(|t| t["name"] == "dW2").unwrap();
     assert_eq!(dw2["score"], 0);
@@ -270,7 +286,7 @@ fn one_file_prints_its_table_and_writes_gradescope_json() {
     ]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stdout.contains("convention du notebook"), "{stdout}");
-    assert!(stdout.contains("Note : 18/18"), "{stdout}");
+    assert!(stdout.contains("Note : 17/17"), "{stdout}");
     assert!(
         stdout.contains("cellule 7 ignorée"),
         "the broken cell is reported: {stdout}"
@@ -370,7 +386,7 @@ fn side_effects_stay_in_the_sandbox() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("Score: 27/27"), "{stdout}");
+    assert!(stdout.contains("Score: 17/17"), "{stdout}");
     let left: Vec<String> = std::fs::read_dir(work.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -267,6 +267,7 @@ pub fn grade(records: &[Value], ended: Option<&str>, answers: &Answers, lang: La
     let step_of = |check: &str| steps.iter().find(|(c, _)| c == check).map(|(_, s)| s);
     // The first step the harness did not report, if it stopped early: the one it was in.
     let order = [
+        "init",
         "forward",
         "backward",
         "loss",
@@ -277,7 +278,6 @@ pub fn grade(records: &[Value], ended: Option<&str>, answers: &Answers, lang: La
         "relu_derivative",
         "tanh",
         "softmax",
-        "init",
     ];
     let interrupted = ended.and_then(|_| {
         order
@@ -295,6 +295,9 @@ pub fn grade(records: &[Value], ended: Option<&str>, answers: &Answers, lang: La
         let role = role_of(check, &found);
         let function = function_of(role);
         let step = step_of(role);
+        // A check the convention does not require is reported, and scores nothing either way,
+        // so that every submission of a convention is marked out of the same total.
+        let points = if required { points } else { 0 };
         let row = |status: Status, detail: String| Row {
             check,
             function: function.clone(),
@@ -619,7 +622,18 @@ fn accuracy_verdict(value: Option<&Returned>, right: f64, lang: Lang) -> Verdict
 }
 
 fn sgd_verdict(value: Option<&Returned>, answers: &Answers, lang: Lang, m: usize) -> Verdict {
-    let Some(dict @ Returned::Dict(_)) = value else {
+    // A dict, or a tuple (W1, b1, W2, b2).
+    let tuple = match value {
+        Some(Returned::Sequence(items)) if items.len() == 4 => Some(Returned::Dict(
+            PARAMETERS
+                .iter()
+                .zip(items)
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )),
+        _ => None,
+    };
+    let Some(dict @ Returned::Dict(_)) = tuple.as_ref().or(value) else {
         let what = value.map(Returned::describe).unwrap_or_default();
         return Verdict::failed(lang.say(
             &format!("returned {what}, expected the parameters (a dict, or updated in place)"),

@@ -240,7 +240,7 @@ def bind(role, function, convention, values):
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     order = [r for r in ORDERS[(role, convention)] if r in values]
     if role == "init" and len(parameters) == 1:
-        return [values["dims"]], {parameters[0].name: "dims"}, []
+        return {parameters[0].name: values["dims"]}, {parameters[0].name: "dims"}, []
     binding, used = {}, set()
     for p in parameters:
         for r in order:
@@ -365,13 +365,35 @@ def find_key(mapping, wanted):
     return None
 
 
-def forward_parts(result, convention):
-    """(named parts of the forward result, how to rebuild it with other values)."""
+FORWARD_NAMES = ["Z1", "A1", "Z2", "A2"]
+
+
+def by_closeness(arrays, references):
+    """Names for `arrays` (index → array) from `references` (name → array in the student's
+    layout), each array to the nearest same-shaped reference not yet taken."""
     import numpy as np
-    names = ["Z1", "A1", "Z2", "A2"]
+    scored = []
+    for i, a in arrays.items():
+        for n, r in references.items():
+            if np.shape(a) == np.shape(r):
+                with np.errstate(all="ignore"):
+                    d = float(np.nanmax(np.abs(np.asarray(a, dtype=np.float64) - r))) if np.size(r) else 0.0
+                scored.append((d if math.isfinite(d) else float("inf"), i, n))
+    layout, taken = {}, set()
+    for d, i, n in sorted(scored):
+        if i not in layout and n not in taken:
+            layout[i] = n
+            taken.add(n)
+    return layout
+
+
+def forward_parts(result, convention, references):
+    """(named parts of the forward result, how to rebuild it with other values). `references`
+    (name → array in the student's layout) name the arrays of a tuple in no documented order."""
+    import numpy as np
     parts = {}
     if isinstance(result, dict):
-        for n in names:
+        for n in FORWARD_NAMES:
             k = find_key(result, n)
             if k is not None:
                 parts[n] = result[k]
@@ -379,29 +401,35 @@ def forward_parts(result, convention):
     if isinstance(result, (tuple, list)):
         items = list(result)
         dicts = [i for i, v in enumerate(items) if isinstance(v, dict)]
-        arrays = [i for i, v in enumerate(items) if isinstance(v, np.ndarray)]
-        layout = {}
+        inner = [i for i, v in enumerate(items) if isinstance(v, (tuple, list))]
+        arrays = {i: v for i, v in enumerate(items) if isinstance(v, np.ndarray)}
         if dicts:
+            # (A2, cache): the cache's keys name its parts.
             cache = items[dicts[0]]
-            for n in names:
+            for n in FORWARD_NAMES:
                 k = find_key(cache, n)
                 if k is not None:
                     parts[n] = cache[k]
-            if arrays:
-                parts.setdefault("A2", items[arrays[0]])
-                layout[arrays[0]] = "A2"
+            layout = by_closeness(arrays, {n: r for n, r in references.items() if n not in parts})
+            for i, n in layout.items():
+                parts[n] = items[i]
             return parts, ("tuple+dict", (layout, dicts[0]))
-        if len(items) == 3 and len(arrays) == 3:
-            order = ["A2", "Z1", "A1"]
-        elif len(items) == 4 and len(arrays) == 4:
-            order = ["Z1", "A1", "Z2", "A2"]
-        elif len(items) == 2 and len(arrays) == 2:
-            order = ["A1", "A2"]
-        else:
-            order = []
-        for i, n in zip(arrays, order):
+        if inner:
+            # (A2, (Z1, A1, Z2, A2)): every array, at either level, named by closeness.
+            nested = {(i, j): v for i in inner for j, v in enumerate(items[i]) if isinstance(v, np.ndarray)}
+            flat = {**{(i, None): v for i, v in arrays.items()}, **nested}
+            layout = by_closeness(flat, references)
+            for place, n in layout.items():
+                parts[n] = flat[place]
+            return parts, ("nested", layout)
+        documented = {3: ["A2", "Z1", "A1"], 4: ["Z1", "A1", "Z2", "A2"], 2: ["A1", "A2"]}
+        order = documented.get(len(items), []) if len(arrays) == len(items) else []
+        layout = dict(zip(arrays, order))
+        shapes_agree = all(np.shape(items[i]) == np.shape(references[n]) for i, n in layout.items())
+        if not layout or not shapes_agree:
+            layout = by_closeness(arrays, references)
+        for i, n in layout.items():
             parts[n] = items[i]
-            layout[i] = n
         return parts, ("tuple", layout)
     if isinstance(result, np.ndarray):
         return {"A2": result}, ("array", None)
@@ -425,10 +453,40 @@ def rebuild(result, shape, reference):
             items[i] = reference[n].copy()
         return type(result)(items) if isinstance(result, tuple) else items
     if kind == "tuple+dict":
-        # `A2, cache = forward_propagation(X, parameters)`: backward takes the cache.
-        _, d = layout
-        return rebuild(result[d], ("dict", None), reference)
+        arrays, d = layout
+        items = list(result)
+        items[d] = rebuild(items[d], ("dict", None), reference)
+        for i, n in arrays.items():
+            items[i] = reference[n].copy()
+        return tuple(items) if isinstance(result, tuple) else items
+    if kind == "nested":
+        items = [list(v) if isinstance(v, (tuple, list)) else v for v in result]
+        for (i, j), n in layout.items():
+            if j is None:
+                items[i] = reference[n].copy()
+            else:
+                items[i][j] = reference[n].copy()
+        items = [tuple(v) if isinstance(result[i], tuple) else v for i, v in enumerate(items)]
+        return tuple(items) if isinstance(result, tuple) else items
     return None
+
+
+def caches(result, shape, convention, reference):
+    """What backward may be given for the forward pass's results, best first: the student's
+    whole result with the right values put in; for `A2, cache = forward(...)`, the cache alone
+    first in the handout; the convention's usual structure when forward gave nothing."""
+    whole = rebuild(result, shape, reference) if result is not None else None
+    if whole is None:
+        return [default_cache(convention, reference), default_cache(
+            "notebook" if convention == "handout" else "handout", reference)]
+    kind, layout = shape
+    if kind == "tuple+dict":
+        inner = whole[layout[1]]
+        return [inner, whole] if convention == "handout" else [whole, inner]
+    if kind == "nested":
+        inners = [v for v in whole if isinstance(v, (tuple, list))]
+        return [whole] + inners
+    return [whole]
 
 
 def default_cache(convention, reference):
@@ -499,39 +557,79 @@ def main():
     def function(role):
         return namespace[found[role]] if role in found else None
 
+    def attempt(role, tries, seconds):
+        """Calls `role` with each set of values of `tries` in turn until one returns; returns
+        the first that did, or the first failure (an endless loop or a memory error is not
+        tried again)."""
+        first = None
+        for values in tries:
+            result, record = call(role, function(role), convention, values, seconds)
+            if "error" not in record:
+                return result, record, values
+            first = first or (result, record, values)
+            if "did not return" in record["error"] or "memory" in record["error"]:
+                break
+        return first
+
+    # The initialisation first: the structure it returns (a dict and its keys, or a tuple
+    # W1, b1, W2, b2) is how the other functions are given the parameters.
+    convention = "notebook" if found.get("forward") == "forward" or \
+        found.get("backward") == "backward" or found.get("init") == "init_params" else "handout"
+    parameter_keys, parameters_tuple = {}, False
+    if function("init"):
+        values = {"nx": dims[0], "nh": dims[1], "ny": dims[2], "dims": list(dims)}
+        np.random.seed(request["seed"])
+        result, record = call("init", function("init"), convention, values, seconds)
+        emit({"kind": "result", "check": "init", "record": record,
+              "value": encode(result) if "error" not in record else None})
+        if isinstance(result, dict):
+            parameter_keys = {n: find_key(result, n) for n in params if find_key(result, n)}
+        elif isinstance(result, (tuple, list)) and len(result) == 4:
+            parameters_tuple = True
+
+    def student_params():
+        """The reference parameters in the structure the student's initialisation returns."""
+        if parameters_tuple:
+            return tuple(params[n].copy() for n in ["W1", "b1", "W2", "b2"])
+        return {parameter_keys.get(n, n): v.copy() for n, v in params.items()}
+
     # The convention: the names' hint first, then the other one; kept when forward returns
     # an output of its shape.
-    hint = "notebook" if found.get("forward") == "forward" or \
-        found.get("backward") == "backward" or found.get("init") == "init_params" else "handout"
+    hint = convention
     conventions = [hint, "handout" if hint == "notebook" else "notebook"]
-    convention, forward_result, forward_record = hint, None, None
+    forward_result, forward_record = None, None
+
+    def output_shape(c):
+        return (dims[2], X.shape[0]) if c == "handout" else (X.shape[0], dims[2])
+
+    def laid_candidates(c):
+        return {n: layout_of(c, v) for n, v in candidates[request["default_combination"][c]].items()}
+
     if function("forward"):
         attempts = []
         for c in conventions:
-            values = {"X": layout_of(c, X), "parameters": copy.deepcopy(params)}
+            values = {"X": layout_of(c, X), "parameters": student_params()}
             result, record = call("forward", function("forward"), c, values, seconds)
-            parts, _ = forward_parts(result, c) if result is not None else ({}, None)
-            out = parts.get("A2")
-            expected = (dims[2], X.shape[0]) if c == "handout" else (X.shape[0], dims[2])
-            attempts.append((c, result, record))
-            if out is not None and np.shape(out) == expected:
+            parts, _ = forward_parts(result, c, laid_candidates(c)) if result is not None else ({}, None)
+            attempts.append((c, result, record, parts.get("A2")))
+            if parts.get("A2") is not None and np.shape(parts["A2"]) == output_shape(c):
                 break
             if "did not return" in record.get("error", "") or "memory" in record.get("error", ""):
                 break
         # The attempt whose output has its convention's shape, else the names' hint.
-        convention, forward_result, forward_record = attempts[-1] if (
-            attempts[-1][1] is not None and "error" not in attempts[-1][2] and
-            forward_parts(attempts[-1][1], attempts[-1][0])[0].get("A2") is not None and
-            np.shape(forward_parts(attempts[-1][1], attempts[-1][0])[0]["A2"]) ==
-            ((dims[2], X.shape[0]) if attempts[-1][0] == "handout" else (X.shape[0], dims[2]))
-        ) else attempts[0]
+        c, result, record, out = attempts[-1]
+        if result is not None and "error" not in record and out is not None \
+                and np.shape(out) == output_shape(c):
+            convention, forward_result, forward_record = c, result, record
+        else:
+            convention, forward_result, forward_record = attempts[0][:3]
     emit({"kind": "convention", "convention": convention, "hint": hint})
 
     # Which of the reference's activation × head the student's forward computes.
     combination = request["default_combination"][convention]
     parts, shape = ({}, ("unknown", None))
     if forward_result is not None:
-        parts, shape = forward_parts(forward_result, convention)
+        parts, shape = forward_parts(forward_result, convention, laid_candidates(convention))
         if "A1" in parts and "A2" in parts:
             scored = []
             for name, c in candidates.items():
@@ -542,23 +640,25 @@ def main():
             if scored:
                 combination = min(scored)[1]
     reference = {k: layout_of(convention, v) for k, v in candidates[combination].items()}
+    if forward_result is not None and shape[0] in ("tuple", "nested"):
+        # Name the tuple's arrays again against the combination found.
+        parts, shape = forward_parts(forward_result, convention, reference)
     emit({"kind": "result", "check": "forward", "combination": combination,
           "record": forward_record, "parts": {k: encode(v) for k, v in parts.items()}})
 
     # Backward, on the reference forward values in the student's own structure.
+    gradient_keys, gradients_tuple = None, False
     if function("backward"):
-        cache = rebuild(forward_result, shape, reference) if forward_result is not None else None
-        if cache is None:
-            cache = default_cache(convention, reference)
-        values = {"X": layout_of(convention, X), "Y": layout_of(convention, Y),
-                  "parameters": copy.deepcopy(params), "cache": cache}
-        result, record = call("backward", function("backward"), convention, values, seconds)
+        tries = [{"X": layout_of(convention, X), "Y": layout_of(convention, Y),
+                  "parameters": student_params(), "cache": cache}
+                 for cache in caches(forward_result, shape, convention, reference)]
+        result, record, _ = attempt("backward", tries, seconds)
         emit({"kind": "result", "check": "backward", "record": record,
               "value": encode(result) if "error" not in record else None})
-        grads_style = "d" if isinstance(result, dict) and find_key(result, "dW1") is not None \
-            else ("plain" if isinstance(result, dict) else None)
-    else:
-        grads_style = None
+        if isinstance(result, dict):
+            gradient_keys = {n: find_key(result, "d" + n) or find_key(result, n) for n in params}
+        elif isinstance(result, (tuple, list)) and len(result) == 4:
+            gradients_tuple = True
 
     # Loss and accuracy, on the reference output.
     for role in ["loss", "accuracy"]:
@@ -568,22 +668,28 @@ def main():
             emit({"kind": "result", "check": role, "record": record,
                   "value": encode(result) if "error" not in record else None})
 
-    # One SGD step with given gradients.
+    # One SGD step with given gradients, in the structure the student's backward returns
+    # (then the usual ones, if that one does not fit).
     if function("sgd"):
-        if grads_style is None:
-            grads_style = "d" if convention == "handout" else "plain"
-        grads = {}
-        for k, v in request["grads"].items():
-            grads[("d" + k) if grads_style == "d" else k] = array(v)
-        start = copy.deepcopy(params)
-        values = {"parameters": start, "grads": grads, "learning_rate": request["eta"]}
-        result, record = call("sgd", function("sgd"), convention, values, seconds)
+        g = {n: array(v) for n, v in request["grads"].items()}
+        styles = []
+        if gradients_tuple:
+            styles.append(tuple(g[n] for n in ["W1", "b1", "W2", "b2"]))
+        if gradient_keys and all(gradient_keys.values()):
+            styles.append({gradient_keys[n]: g[n] for n in g})
+        d_first = convention == "handout"
+        for d in ([True, False] if d_first else [False, True]):
+            styles.append({("d" + n) if d else n: v for n, v in g.items()})
+        tries = [{"parameters": student_params(), "grads": {k: v.copy() for k, v in st.items()}
+                  if isinstance(st, dict) else tuple(v.copy() for v in st),
+                  "learning_rate": request["eta"]} for st in styles]
+        result, record, used = attempt("sgd", tries, seconds)
         if "error" not in record and result is None:
-            result = start
+            result = used["parameters"]
             record["in_place"] = True
         if isinstance(result, tuple) and result and isinstance(result[0], dict):
             result = result[0]
-        emit({"kind": "result", "check": "sgd", "record": record, "grads_keys": grads_style,
+        emit({"kind": "result", "check": "sgd", "record": record,
               "value": encode(result) if "error" not in record else None})
 
     # Element-wise functions.
@@ -597,14 +703,6 @@ def main():
         values = {"Z": layout_of(convention, array(request["softmax"]))}
         result, record = call("softmax", function("softmax"), convention, values, seconds)
         emit({"kind": "result", "check": "softmax", "record": record,
-              "value": encode(result) if "error" not in record else None})
-
-    # Initialisation last: it is the one most likely to allocate what it should not.
-    if function("init"):
-        values = {"nx": dims[0], "nh": dims[1], "ny": dims[2], "dims": list(dims)}
-        np.random.seed(request["seed"])
-        result, record = call("init", function("init"), convention, values, seconds)
-        emit({"kind": "result", "check": "init", "record": record,
               "value": encode(result) if "error" not in record else None})
 
     emit({"kind": "done"})

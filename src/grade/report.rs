@@ -118,6 +118,7 @@ pub fn table(name: &str, grade: &Grade, lang: Lang, m: usize) -> String {
         let fun = row.function.clone().unwrap_or_else(|| "-".to_string());
         let pts = match row.status {
             Status::NotGraded => "-".to_string(),
+            _ if row.points == 0 => "info".to_string(),
             _ => format!("{}/{}", row.score, row.points),
         };
         out.push_str(&format!(
@@ -132,9 +133,6 @@ pub fn table(name: &str, grade: &Grade, lang: Lang, m: usize) -> String {
         &format!("Score: {score}/{total}\n"),
         &format!("Note : {score}/{total}\n"),
     ));
-    for problem in &grade.problems {
-        out.push_str(&format!("error: {problem}\n"));
-    }
     let failed = grade.rows.iter().any(|r| r.status == Status::Fail);
     if failed && !grade.output.trim().is_empty() {
         out.push_str(&lang.say(
@@ -157,7 +155,11 @@ pub fn gradescope(name: &str, grade: &Grade, lang: Lang, m: usize) -> Value {
         .filter(|r| r.status != Status::NotGraded)
         .map(|r| {
             let mut output = explanation(r, lang, m);
-            if let Some(f) = &r.function {
+            if let Some(f) = r
+                .function
+                .as_ref()
+                .filter(|f| !output.starts_with(&format!("{f}: ")))
+            {
                 output = format!("{f}: {output}");
             }
             json!({
@@ -217,7 +219,15 @@ pub fn csv_row(name: &str, grade: &Grade) -> String {
             Some(r) if r.status == Status::Pass => "pass".to_string(),
             Some(r) if r.status == Status::Fail => match &r.mistake {
                 Some(m) => format!("fail: {}", m.code()),
-                None => "fail".to_string(),
+                // No mistake recognised: the start of what the row says.
+                None => {
+                    let reason: String = r.detail.chars().take(60).collect();
+                    if reason.is_empty() {
+                        "fail".to_string()
+                    } else {
+                        format!("fail ({reason})")
+                    }
+                }
             },
             _ => String::new(),
         });

@@ -6,11 +6,13 @@ use super::mistakes::{Lang, Mistake};
 use super::returned::Returned;
 
 /// Relative part of the tolerance: |student − right| ≤ ATOL·max|right| + RTOL·|right|, entry by
-/// entry. Loose enough for a student who computes in float32, far tighter than any mistake.
-pub const RTOL: f64 = 1e-5;
+/// entry. Loose enough for a student who computes in float32 (whose sums of 784 or 132 terms
+/// carry errors of about 1e-6 of their largest term), far tighter than any mistake (1 % and
+/// more).
+pub const RTOL: f64 = 1e-4;
 /// Absolute part, relative to the largest |right| entry (so that entries that cancel to
 /// almost 0 are not compared with a relative error).
-pub const ATOL: f64 = 1e-7;
+pub const ATOL: f64 = 1e-5;
 
 /// A wrong value the grader knows, and the mistake that gives it.
 #[derive(Debug, Clone)]
@@ -230,7 +232,19 @@ pub fn compare_array(
             mistake,
         };
     }
-    let (d, at) = largest(student, right);
+    // The entry furthest past its tolerance (not merely the largest difference).
+    let scale = right.max_abs();
+    let at = student
+        .data
+        .iter()
+        .zip(&right.data)
+        .map(|(&s, &r)| (s - r).abs() - (ATOL * scale + RTOL * r.abs()))
+        .enumerate()
+        .fold((0, f64::NEG_INFINITY), |best, (i, x)| {
+            if x > best.1 { (i, x) } else { best }
+        })
+        .0;
+    let d = (student.data[at] - right.data[at]).abs();
     let mistake = mistake.or_else(|| factor(student, right, m));
     Verdict {
         pass: false,
