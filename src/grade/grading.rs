@@ -5,12 +5,13 @@
 use serde_json::Value;
 
 use super::array::Array;
-use super::init::{Distribution, check_bias, check_weights};
+use super::checks::{accuracy_verdict, init_verdict, sgd_verdict};
 use super::lab::{Convention, Lab, softmax_rows};
 use super::mistakes::{Lang, Mistake};
-use super::reference::{ElementWise, Inputs, PARAMETERS, Reference, softmax_inputs};
+use super::notes::load_notes;
+use super::reference::{ElementWise, Inputs, Reference, softmax_inputs};
 use super::returned::Returned;
-use super::verdict::{Variant, Verdict, compare, compare_array};
+use super::verdict::{Variant, compare, compare_array};
 use crate::model::{Activation, Head};
 
 /// Every check, its points, and whether each convention requires it (a check that is not
@@ -168,7 +169,7 @@ pub fn grade(records: &[Value], ended: Option<&str>, answers: &Answers, lang: La
             }
             Some("fatal") => grade.fatal = record["error"].as_str().map(str::to_string),
             Some("load") => {
-                load_notes(record, &mut grade, lang);
+                grade.notes.extend(load_notes(record, lang));
                 if let Some(f) = record["functions"].as_object() {
                     found = f
                         .iter()
@@ -450,8 +451,15 @@ pub fn grade(records: &[Value], ended: Option<&str>, answers: &Answers, lang: La
                 }
                 accuracy_verdict(accuracy, reference.accuracy, lang)
             }
-            "sgd" => sgd_verdict(value, answers, lang, m),
-            "init" => init_verdict(value, answers, convention, lang),
+            "sgd" => sgd_verdict(
+                value,
+                &answers.inputs.parameters,
+                &answers.references[0].gradients,
+                answers.eta,
+                lang,
+                m,
+            ),
+            "init" => init_verdict(value, &answers.inputs.parameters, convention, lang),
             "softmax" => {
                 let rows_right = &answers.elementwise.softmax;
                 let inputs = softmax_inputs();
@@ -576,282 +584,4 @@ fn gradient<'a>(gradients: &'a Returned, check: &str) -> Option<&'a Returned> {
 /// A variant that matches nothing, so that NaN or inf is named an overflow.
 fn overflow_marker() -> Variant {
     Variant::new(Mistake::Overflow, Array::new(vec![0, 0], Vec::new()))
-}
-
-fn accuracy_verdict(value: Option<&Returned>, right: f64, lang: Lang) -> Verdict {
-    let Some(a) = value
-        .and_then(Returned::as_array)
-        .filter(|a| a.data.len() == 1)
-    else {
-        let what = value
-            .map(Returned::describe)
-            .unwrap_or_else(|| lang.say("nothing", "rien"));
-        return Verdict::failed(lang.say(
-            &format!("returned {what}, expected a number"),
-            &format!("renvoie {what}, attendu un nombre"),
-        ));
-    };
-    let a = a.data[0];
-    let pass = (a - right).abs() <= 1e-9 || (a - 100.0 * right).abs() <= 1e-7;
-    Verdict {
-        pass,
-        largest: Some((
-            (a - right).abs().min((a - 100.0 * right).abs()),
-            "[]".to_string(),
-        )),
-        detail: if pass {
-            String::new()
-        } else {
-            lang.say(
-                &format!(
-                    "{}, expected {} (or {} %)",
-                    lang.number(a),
-                    lang.number(right),
-                    lang.number(100.0 * right)
-                ),
-                &format!(
-                    "{}, attendu {} (ou {} %)",
-                    lang.number(a),
-                    lang.number(right),
-                    lang.number(100.0 * right)
-                ),
-            )
-        },
-        mistake: None,
-    }
-}
-
-fn sgd_verdict(value: Option<&Returned>, answers: &Answers, lang: Lang, m: usize) -> Verdict {
-    // A dict, or a tuple (W1, b1, W2, b2).
-    let tuple = match value {
-        Some(Returned::Sequence(items)) if items.len() == 4 => Some(Returned::Dict(
-            PARAMETERS
-                .iter()
-                .zip(items)
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )),
-        _ => None,
-    };
-    let Some(dict @ Returned::Dict(_)) = tuple.as_ref().or(value) else {
-        let what = value.map(Returned::describe).unwrap_or_default();
-        return Verdict::failed(lang.say(
-            &format!("returned {what}, expected the parameters (a dict, or updated in place)"),
-            &format!("renvoie {what}, attendu les paramètres (un dict, ou mis à jour sur place)"),
-        ));
-    };
-    let eta = answers.eta;
-    let reference = &answers.references[0];
-    let mut worst: Option<Verdict> = None;
-    let mut largest: Option<(f64, String)> = None;
-    for (k, name) in PARAMETERS.iter().enumerate() {
-        let p = &answers.inputs.parameters[k];
-        let g = &reference.gradients[k];
-        let right = p.zip(g, |p, g| p - eta * g);
-        let wrong = vec![
-            Variant::new(Mistake::SgdAscent, p.zip(g, |p, g| p + eta * g)),
-            Variant::new(Mistake::SgdNoEta, p.zip(g, |p, g| p - g)),
-            Variant::new(Mistake::SgdNoChange, p.clone()),
-        ];
-        let mut v = compare(dict.get(name), &right, &wrong, lang, m);
-        if v.pass {
-            if let Some((d, at)) = &v.largest
-                && largest.as_ref().is_none_or(|(w, _)| d > w)
-            {
-                largest = Some((*d, format!("{name}{at}")));
-            }
-        } else if worst.is_none() {
-            v.detail = format!("{name}: {}", v.detail);
-            worst = Some(v);
-        }
-    }
-    worst.unwrap_or(Verdict {
-        pass: true,
-        largest,
-        detail: String::new(),
-        mistake: None,
-    })
-}
-
-fn init_verdict(
-    value: Option<&Returned>,
-    answers: &Answers,
-    convention: Convention,
-    lang: Lang,
-) -> Verdict {
-    // A dict, or a tuple (W1, b1, W2, b2).
-    let tuple = match value {
-        Some(Returned::Sequence(items)) if items.len() == 4 => Some(Returned::Dict(
-            PARAMETERS
-                .iter()
-                .zip(items)
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )),
-        _ => None,
-    };
-    let Some(dict @ Returned::Dict(_)) = tuple.as_ref().or(value) else {
-        let what = value.map(Returned::describe).unwrap_or_default();
-        return Verdict::failed(lang.say(
-            &format!("returned {what}, expected a dict of W1, b1, W2, b2"),
-            &format!("renvoie {what}, attendu un dict de W1, b1, W2, b2"),
-        ));
-    };
-    let mut problems = Vec::new();
-    let mut mistake = None;
-    for (k, name) in PARAMETERS.iter().enumerate() {
-        let shape = &answers.inputs.parameters[k].shape;
-        let Some(array) = dict.get(name).and_then(Returned::as_array) else {
-            problems.push(format!(
-                "{name}: {}",
-                lang.say("missing or not an array", "absent ou pas un tableau")
-            ));
-            continue;
-        };
-        let outcome = if name.starts_with('b') {
-            let outcome = check_bias(array, shape[0], lang);
-            if outcome.is_err() && array.shape == [shape[0], 1] {
-                mistake.get_or_insert(Mistake::BiasNotZero);
-            }
-            outcome
-        } else if array.shape != *shape {
-            Err(lang.say(
-                &format!(
-                    "shape {}, expected {}",
-                    array.shape_text(),
-                    super::array::shape_text(shape)
-                ),
-                &format!(
-                    "forme {}, attendue {}",
-                    array.shape_text(),
-                    super::array::shape_text(shape)
-                ),
-            ))
-        } else {
-            let expected = match convention {
-                Convention::Handout => Distribution::Uniform((1.0 / shape[1] as f64).sqrt()),
-                Convention::Notebook => Distribution::Normal(0.3),
-            };
-            let outcome = check_weights(array, expected, lang);
-            if outcome.is_err() {
-                let lab = match convention {
-                    Convention::Handout => "Xavier U(±√(1/n_prev))".to_string(),
-                    Convention::Notebook => format!("N(0, {}²)", lang.number(0.3)),
-                };
-                mistake = Some(Mistake::InitDistribution(lab));
-            }
-            outcome
-        };
-        if let Err(why) = outcome {
-            problems.push(format!("{name}: {why}"));
-        }
-    }
-    if problems.is_empty() {
-        Verdict {
-            pass: true,
-            largest: None,
-            detail: String::new(),
-            mistake: None,
-        }
-    } else {
-        Verdict {
-            mistake,
-            ..Verdict::failed(problems.join("; "))
-        }
-    }
-}
-
-fn load_notes(record: &Value, grade: &mut Grade, lang: Lang) {
-    let list = |key: &str| record[key].as_array().cloned().unwrap_or_default();
-    for cell in list("cells") {
-        if cell["status"].as_str() != Some("ok") {
-            grade.notes.push(lang.say(
-                &format!(
-                    "cell {} skipped: {} ({})",
-                    cell["index"],
-                    cell["status"].as_str().unwrap_or(""),
-                    cell["message"].as_str().unwrap_or("")
-                ),
-                &format!(
-                    "cellule {} ignorée : {} ({})",
-                    cell["index"],
-                    cell["status"].as_str().unwrap_or(""),
-                    cell["message"].as_str().unwrap_or("")
-                ),
-            ));
-        }
-    }
-    let skipped = list("skipped");
-    if !skipped.is_empty() {
-        // How many of each kind, in the order first seen: "3 assignments, 1 for loop".
-        let mut kinds: Vec<(String, usize)> = Vec::new();
-        for s in &skipped {
-            let what = s["what"].as_str().unwrap_or("").to_string();
-            match kinds.iter_mut().find(|(k, _)| *k == what) {
-                Some((_, n)) => *n += 1,
-                None => kinds.push((what, 1)),
-            }
-        }
-        let kinds: Vec<String> = kinds
-            .iter()
-            .map(|(k, n)| format!("{n} × {}", statement_kind(k, lang)))
-            .collect();
-        let first = &skipped[0];
-        grade.notes.push(lang.say(
-            &format!(
-                "top-level code not run (only definitions are graded): {} statements from cell {} line {} ({})",
-                skipped.len(), first["cell"], first["line"], kinds.join(", ")
-            ),
-            &format!(
-                "code de premier niveau non exécuté (seules les définitions sont notées) : {} instructions dès la cellule {} ligne {} ({})",
-                skipped.len(), first["cell"], first["line"], kinds.join(", ")
-            ),
-        ));
-    }
-    for s in list("stubbed") {
-        grade.notes.push(lang.say(
-            &format!(
-                "`{}` stood in for (not available while grading)",
-                s["module"].as_str().unwrap_or("")
-            ),
-            &format!(
-                "`{}` remplacé (non disponible pendant la correction)",
-                s["module"].as_str().unwrap_or("")
-            ),
-        ));
-    }
-    for f in list("failed") {
-        grade.notes.push(lang.say(
-            &format!(
-                "definition at cell {} line {} failed: {}",
-                f["cell"],
-                f["line"],
-                f["error"].as_str().unwrap_or("")
-            ),
-            &format!(
-                "définition en cellule {} ligne {} en échec : {}",
-                f["cell"],
-                f["line"],
-                f["error"].as_str().unwrap_or("")
-            ),
-        ));
-    }
-}
-
-/// A kind of top-level statement the harness skipped, in the report's language.
-fn statement_kind(kind: &str, lang: Lang) -> String {
-    let fr = match kind {
-        "for loop" => "boucle for",
-        "while loop" => "boucle while",
-        "if block" => "bloc if",
-        "with block" => "bloc with",
-        "try block" => "bloc try",
-        "expression" => "expression",
-        "call" => "appel",
-        "assignment" => "affectation",
-        "del" => "del",
-        "return" => "return",
-        other => other,
-    };
-    lang.say(kind, fr)
 }

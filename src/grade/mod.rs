@@ -8,13 +8,16 @@
 //! - `reference`: the inputs and the right answers (Burn, f64, autodiff);
 //! - `lab`: each quantity in the student's convention, with the known wrong values beside it;
 //! - `verdict`, `mistakes`, `init`: comparisons, the mistakes' names, the initialisation's test;
-//! - `grading`: the rows of a grade; `report`: the table, Gradescope's JSON, a class's CSV.
+//! - `grading`: the rows of a grade (`checks`: accuracy, SGD, initialisation; `notes`: what
+//!   loading skipped); `report`: the table, Gradescope's JSON, a class's CSV.
 
 pub mod array;
+pub mod checks;
 pub mod grading;
 pub mod init;
 pub mod lab;
 pub mod mistakes;
+pub mod notes;
 pub mod reference;
 pub mod report;
 pub mod returned;
