@@ -134,8 +134,7 @@ fn name_of(path: &Path) -> String {
 /// One file: the table on stdout, the JSON if asked; exit 2 when it could not be graded or a
 /// function raised, looped or ran out of memory (each said in one line).
 fn grade_one(grader: &Grader, path: &Path, json: Option<&Path>) -> Result<()> {
-    let graded = grader.grade_file(path)?;
-    let grade = &graded.grade;
+    let grade = &grader.grade_file(path)?;
     let name = name_of(path);
     print!("{}", table(&name, grade, grader.lang(), grader.m()));
     if let Some(json) = json {
@@ -168,7 +167,7 @@ fn grade_folder(grader: &Grader, files: &[PathBuf], csv: &Path) -> Result<()> {
         let name = name_of(path);
         bar.set_message(name.clone());
         let grade = match grader.grade_file(path) {
-            Ok(graded) => graded.grade,
+            Ok(grade) => grade,
             Err(error) => crate::grade::Grade {
                 fatal: Some(error.to_string()),
                 ..Default::default()

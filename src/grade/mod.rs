@@ -62,12 +62,6 @@ pub struct Grader {
     lang: Lang,
 }
 
-/// One submission graded, with how long it took.
-pub struct Graded {
-    pub grade: Grade,
-    pub seconds: f64,
-}
-
 impl Grader {
     /// Loads the test split of `data_dir` and computes every answer on `device` (f64).
     pub fn new(
@@ -158,7 +152,7 @@ impl Grader {
 
     /// Grades one file. An unreadable file is an error; everything the student's code does
     /// (parse errors, exceptions, loops, memory) is in the grade.
-    pub fn grade_file(&self, path: &Path) -> Result<Graded> {
+    pub fn grade_file(&self, path: &Path) -> Result<Grade> {
         let cells = submission::read_cells(path)?;
         let ran = sandbox::run_harness(&self.python, &self.request(&cells), self.limits)?;
         let answers = Answers {
@@ -188,10 +182,7 @@ impl Grader {
             // Nothing was graded: no row scores, none counts.
             grade.rows.clear();
         }
-        Ok(Graded {
-            grade,
-            seconds: ran.seconds,
-        })
+        Ok(grade)
     }
 
     /// The batch size the answers were computed on.

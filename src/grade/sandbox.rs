@@ -42,8 +42,6 @@ pub struct Ran {
     pub ended: Option<String>,
     /// The start of what the student's code printed.
     pub output: String,
-    /// Wall-clock seconds.
-    pub seconds: f64,
 }
 
 /// A temporary directory removed when dropped.
@@ -178,7 +176,6 @@ pub fn run_harness(python: &Path, request: &[u8], limits: Limits) -> Result<Ran>
     kill_group();
     let _ = writer.join();
     let bytes = reader.join().unwrap_or_default();
-    let seconds = started.elapsed().as_secs_f64();
     let records = String::from_utf8_lossy(&bytes)
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
@@ -190,7 +187,6 @@ pub fn run_harness(python: &Path, request: &[u8], limits: Limits) -> Result<Ran>
         records,
         ended,
         output,
-        seconds,
     })
 }
 
