@@ -132,9 +132,15 @@ pub fn size_global_pool() {
 /// to a pool thread while the caller sleeps: with one thread, the perf profile of the manual
 /// engine showed 16 % of the time in the futex wake-ups this costs.
 pub fn on_compute_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    on_compute_pool_of(compute_threads(), work)
+}
+
+/// [`on_compute_pool`] on a pool of `threads` threads (a server training several runs at once
+/// gives each a share of the cores).
+pub fn on_compute_pool_of<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
     size_global_pool();
     match rayon::ThreadPoolBuilder::new()
-        .num_threads(compute_threads())
+        .num_threads(threads.max(1))
         .stack_size(8 << 20)
         .thread_name(|i| format!("compute-{i}"))
         .build()

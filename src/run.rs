@@ -8,13 +8,14 @@ use std::time::Instant;
 use burn::prelude::*;
 
 use crate::artifacts::ArtifactDir;
-use crate::data::Mnist;
+use crate::data::{Mnist, StagedMnist, StagedSplit};
 use crate::error::{Error, Result};
 use crate::export::import_lab_weights;
 use crate::plot::draw_curves;
 use crate::train::{
     CheckpointWriter, Checkpoints, Divergence, EpochMetrics, Fanout, Job, ResumePoint, RunStart,
-    SharedObserver, TrainingConfig, fit, load_checkpoint, notify, shared, training_batches,
+    SharedObserver, TrainingConfig, fit, load_checkpoint, notify, shared, staged_training_batches,
+    training_batches,
 };
 
 /// What a finished run produced.
@@ -52,7 +53,28 @@ pub fn train(
     artifacts: &ArtifactDir,
     observer: SharedObserver,
 ) -> Result<TrainOutcome> {
-    run(config, data, device, artifacts, None, observer)
+    run(config, data, None, device, artifacts, None, observer)
+}
+
+/// [`train`] on `staged`, `data` already on `device` and shared with other runs (a server's):
+/// the run adds only its model, its optimizer's state and its batches.
+pub fn train_staged(
+    config: &TrainingConfig,
+    data: &Mnist,
+    staged: &StagedMnist,
+    device: &Device,
+    artifacts: &ArtifactDir,
+    observer: SharedObserver,
+) -> Result<TrainOutcome> {
+    run(
+        config,
+        data,
+        Some(staged),
+        device,
+        artifacts,
+        None,
+        observer,
+    )
 }
 
 /// Continues the interrupted run in `artifacts` from its last completed epoch, with its own
@@ -63,14 +85,44 @@ pub fn resume(
     artifacts: &ArtifactDir,
     observer: SharedObserver,
 ) -> Result<TrainOutcome> {
+    resume_with(data, None, device, artifacts, observer)
+}
+
+/// [`resume`] on `staged`, as [`train_staged`] trains.
+pub fn resume_staged(
+    data: &Mnist,
+    staged: &StagedMnist,
+    device: &Device,
+    artifacts: &ArtifactDir,
+    observer: SharedObserver,
+) -> Result<TrainOutcome> {
+    resume_with(data, Some(staged), device, artifacts, observer)
+}
+
+fn resume_with(
+    data: &Mnist,
+    staged: Option<&StagedMnist>,
+    device: &Device,
+    artifacts: &ArtifactDir,
+    observer: SharedObserver,
+) -> Result<TrainOutcome> {
     let point = Checkpoints::new(artifacts.root()).resume_point()?;
     let config = point.config.clone();
-    run(&config, data, device, artifacts, Some(point), observer)
+    run(
+        &config,
+        data,
+        staged,
+        device,
+        artifacts,
+        Some(point),
+        observer,
+    )
 }
 
 fn run(
     config: &TrainingConfig,
     data: &Mnist,
+    staged: Option<&StagedMnist>,
     device: &Device,
     artifacts: &ArtifactDir,
     resume: Option<ResumePoint>,
@@ -100,7 +152,16 @@ fn run(
         observer,
         shared(CheckpointWriter::new(checkpoints.clone())),
     ]));
-    let train = training_batches(config, &data.train, device);
+    let (train, test) = match staged {
+        Some(staged) => (
+            staged_training_batches(config, &staged.train, device),
+            staged.test.clone(),
+        ),
+        None => (
+            training_batches(config, &data.train, device),
+            StagedSplit::new(&data.test, device),
+        ),
+    };
     let start = RunStart {
         config: config.clone(),
         done: done.clone(),
@@ -116,7 +177,7 @@ fn run(
     let job = Job {
         config,
         train: &train,
-        test: &data.test,
+        test: &test,
         device,
         checkpoints: &checkpoints,
         observer: observers.clone(),

@@ -51,7 +51,16 @@ impl Batches {
             Some(limit) => split.take(limit),
             None => split.clone(),
         };
-        let staged = StagedSplit::new(&split, device);
+        Self::from_staged(StagedSplit::new(&split, device), batch_size, order, device)
+    }
+
+    /// Batches of `batch_size` (≥ 1) over `staged` (already on `device`), in `order`.
+    pub fn from_staged(
+        staged: StagedSplit,
+        batch_size: usize,
+        order: Order,
+        device: &Device,
+    ) -> Self {
         let shuffled = match order {
             Order::File => None,
             Order::Shuffled(seed) => {

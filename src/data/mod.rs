@@ -12,4 +12,4 @@ pub use batcher::{MnistBatch, MnistBatcher, MnistDataset, MnistItem};
 pub use batches::{Batches, Order};
 pub use centering::mnist_centered;
 pub use mnist::{Images, Mnist, MnistSplit, Split, default_data_dir};
-pub use staged::{IndexDataset, StagedBatcher, StagedSplit};
+pub use staged::{IndexDataset, StagedBatcher, StagedMnist, StagedSplit};

@@ -8,7 +8,7 @@ use burn::data::dataset::{Dataset, DatasetError};
 use burn::prelude::*;
 
 use super::batcher::MnistBatch;
-use super::mnist::MnistSplit;
+use super::mnist::{Mnist, MnistSplit};
 
 /// A split's examples as tensors on one device.
 #[derive(Debug, Clone)]
@@ -28,6 +28,15 @@ impl StagedSplit {
         Self {
             images: Tensor::from_data(TensorData::new(pixels, [n, width]), device),
             targets: Tensor::from_data(TensorData::new(labels, [n]), device),
+        }
+    }
+
+    /// Its first `count` examples (all when there are fewer): views, no copy.
+    pub fn first(&self, count: usize) -> Self {
+        let first = self.range(0..count.min(self.len()));
+        Self {
+            images: first.images,
+            targets: first.targets,
         }
     }
 
@@ -72,6 +81,26 @@ impl StagedSplit {
         MnistBatch {
             images: self.images.clone().select(0, picked.clone()),
             targets: self.targets.clone().select(0, picked),
+        }
+    }
+}
+
+/// Both splits of MNIST staged on one device, once for every run that shares them (a server
+/// training several runs at once holds one copy, not one per run).
+#[derive(Debug, Clone)]
+pub struct StagedMnist {
+    /// `[60000, 784]` images and `[60000]` labels for MNIST.
+    pub train: StagedSplit,
+    /// `[10000, 784]` images and `[10000]` labels for MNIST.
+    pub test: StagedSplit,
+}
+
+impl StagedMnist {
+    /// Copies both splits of `data` to `device`.
+    pub fn new(data: &Mnist, device: &Device) -> Self {
+        Self {
+            train: StagedSplit::new(&data.train, device),
+            test: StagedSplit::new(&data.test, device),
         }
     }
 }

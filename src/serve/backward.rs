@@ -8,10 +8,11 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
 
+use super::lab::MAX_LIVE_UNITS;
 use super::predict::{ModelInput, blocking, model_input, model_or_conflict};
 use super::reply::{ApiError, ApiJson};
 use super::requests::BackwardRequest;
-use super::state::MAX_LIVE_UNITS;
+use super::session::Caller;
 use super::state::SharedState;
 use crate::backward::{LayerPass, Matrix, backward_pass, first_layer_units};
 use crate::gradients::F32_TOLERANCE;
@@ -27,11 +28,12 @@ pub const MAX_BACKWARD_PARAMETERS: usize = 2_000_000;
 /// (m = 1), one SGD step of `lr` on it, and autodiff's gradients beside the manual ones.
 pub async fn backward(
     State(state): State<SharedState>,
+    caller: Caller,
     ApiJson(request): ApiJson<BackwardRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (input, label, lr) = request.checked()?;
     blocking(move || {
-        let loaded = model_or_conflict(&state)?;
+        let loaded = model_or_conflict(&state, &caller.lab)?;
         let model = &loaded.config.model;
         if model.parameters() > MAX_BACKWARD_PARAMETERS {
             return Err(ApiError::conflict(format!(
@@ -147,9 +149,12 @@ impl<'a> LayerAnswer<'a> {
 }
 
 /// `GET /api/units`: the saved model's first-layer units, row j the picture of unit j.
-pub async fn saved_units(State(state): State<SharedState>) -> Result<impl IntoResponse, ApiError> {
+pub async fn saved_units(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> Result<impl IntoResponse, ApiError> {
     blocking(move || {
-        let loaded = model_or_conflict(&state)?;
+        let loaded = model_or_conflict(&state, &caller.lab)?;
         let config = &loaded.config.model;
         let units = config.hidden.first().copied().unwrap_or(config.outputs);
         let weights = first_layer_units(&loaded.model, MAX_LIVE_UNITS);
@@ -160,8 +165,8 @@ pub async fn saved_units(State(state): State<SharedState>) -> Result<impl IntoRe
 
 /// `GET /api/train/units`: the first layer's units of the run in progress (or the last run)
 /// after its latest epoch, or 409 before its first epoch ends.
-pub async fn live_units(State(state): State<SharedState>) -> Result<impl IntoResponse, ApiError> {
-    let snapshot = state.units.lock().expect("units lock").clone();
+pub async fn live_units(caller: Caller) -> Result<impl IntoResponse, ApiError> {
+    let snapshot = caller.lab.units.lock().expect("units lock").clone();
     let Some(live) = snapshot else {
         return Err(ApiError::conflict(
             "no epoch of a run from this page has ended yet",

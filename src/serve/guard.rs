@@ -21,6 +21,8 @@ pub struct AllowedHosts {
     bound: SocketAddr,
     /// What `--host` said (a name or an address).
     host_flag: String,
+    /// Other names of this server, each with its port (`--public-url`, the machine's name).
+    also: Vec<(String, u16)>,
 }
 
 impl AllowedHosts {
@@ -28,7 +30,13 @@ impl AllowedHosts {
         Self {
             bound,
             host_flag: host_flag.trim_matches(['[', ']']).to_ascii_lowercase(),
+            also: Vec::new(),
         }
+    }
+
+    /// Allows `name` on `port` too.
+    pub fn also(&mut self, name: &str, port: u16) {
+        self.also.push((name.to_ascii_lowercase(), port));
     }
 
     /// Whether `authority` (`name:port`, `[v6]:port`, or a bare name for port 80) names this
@@ -39,6 +47,10 @@ impl AllowedHosts {
         let Some((name, port)) = split_authority(authority) else {
             return false;
         };
+        let lower = name.to_ascii_lowercase();
+        if self.also.iter().any(|(n, p)| *n == lower && *p == port) {
+            return true;
+        }
         if port != self.bound.port() {
             return false;
         }
@@ -69,11 +81,24 @@ fn split_authority(authority: &str) -> Option<(&str, u16)> {
     }
 }
 
-/// The authority of an `Origin` header (`http://name:port`), or `None` for any other scheme or
-/// the opaque origin `null`.
-fn origin_authority(origin: &str) -> Option<&str> {
-    let authority = origin.strip_prefix("http://")?;
-    (!authority.is_empty() && !authority.contains('/')).then_some(authority)
+/// The authority of an `Origin` header (`http://name:port`, or `https://name` with port 443
+/// made explicit), or `None` for any other scheme or the opaque origin `null`.
+fn origin_authority(origin: &str) -> Option<String> {
+    let (authority, default_port) = match origin.strip_prefix("https://") {
+        Some(rest) => (rest, 443),
+        None => (origin.strip_prefix("http://")?, 80),
+    };
+    if authority.is_empty() || authority.contains('/') {
+        return None;
+    }
+    let has_port = authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| !p.contains(']'));
+    Some(if has_port {
+        authority.to_string()
+    } else {
+        format!("{authority}:{default_port}")
+    })
 }
 
 /// The middleware: 400 without a `Host`, 403 for a `Host` that is not this server, and 403 for
@@ -119,7 +144,7 @@ fn refusal(allowed: &AllowedHosts, request: &Request) -> Option<ApiError> {
         return None;
     }
     if let Some(origin) = text(header::ORIGIN)
-        && !origin_authority(&origin).is_some_and(|a| allowed.allows(a))
+        && !origin_authority(&origin).is_some_and(|a| allowed.allows(&a))
     {
         return Some(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -184,11 +209,16 @@ mod tests {
     #[test]
     fn origins_are_http_authorities() {
         assert_eq!(
-            origin_authority("http://127.0.0.1:8080"),
+            origin_authority("http://127.0.0.1:8080").as_deref(),
             Some("127.0.0.1:8080")
         );
         assert_eq!(origin_authority("null"), None);
-        assert_eq!(origin_authority("https://127.0.0.1:8080"), None);
+        assert_eq!(
+            origin_authority("https://lab.example").as_deref(),
+            Some("lab.example:443")
+        );
+        assert_eq!(origin_authority("http://a").as_deref(), Some("a:80"));
+        assert_eq!(origin_authority("ftp://a"), None);
         assert_eq!(origin_authority("http://a/b"), None);
     }
 }

@@ -7,9 +7,11 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 
+use super::lab::{Lab, LoadedModel};
 use super::reply::{ApiError, ApiJson, epochs_json};
 use super::requests::{PredictInput, PredictRequest};
-use super::state::{LoadedModel, SharedState};
+use super::session::Caller;
+use super::state::SharedState;
 use crate::data::mnist_centered;
 use crate::evaluate::predictions;
 use crate::model::choice_name;
@@ -30,8 +32,9 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("the computation failed: {e}")))?
 }
 
-pub fn model_or_conflict(state: &SharedState) -> Result<Arc<LoadedModel>, ApiError> {
-    state.loaded_model().map_err(|e| {
+/// The model `lab`'s page uses, or 409 when it has none that loads.
+pub fn model_or_conflict(state: &SharedState, lab: &Lab) -> Result<Arc<LoadedModel>, ApiError> {
+    lab.loaded_model(&state.device).map_err(|e| {
         ApiError::conflict(format!(
             "no usable model yet ({}); train one in the Train panel",
             super::reply::api_words(&e.to_string())
@@ -41,13 +44,17 @@ pub fn model_or_conflict(state: &SharedState) -> Result<Arc<LoadedModel>, ApiErr
 
 /// `GET /api/model`: the trained model's architecture, settings and epochs, or
 /// `{"trained": false, "reason": …}`.
-pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+pub async fn model_info(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
     blocking(move || {
-        let loaded = match state.loaded_model() {
+        let lab = caller.lab;
+        let loaded = match lab.loaded_model(&state.device) {
             Ok(loaded) => loaded,
             Err(e) => return Ok(Json(json!({ "trained": false, "reason": e.to_string() }))),
         };
-        let dir = state.chosen_dir();
+        let dir = lab.chosen_dir();
         let epochs = dir.load_metrics().unwrap_or_default();
         let config = &loaded.config;
         Ok(Json(json!({
@@ -59,7 +66,7 @@ pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>,
             "lr": config.lr,
             "epochs": epochs_json(&epochs),
             "artifact_dir": dir.root().display().to_string(),
-            "run": state.choice.lock().expect("choice lock").name(),
+            "run": lab.chosen_name(),
         })))
     })
     .await
@@ -69,11 +76,12 @@ pub async fn model_info(State(state): State<SharedState>) -> Result<Json<Value>,
 /// model: the 28×28 input, the probabilities, each hidden layer's activations and −∂J/∂X.
 pub async fn predict(
     State(state): State<SharedState>,
+    caller: Caller,
     ApiJson(request): ApiJson<PredictRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let input = request.checked()?;
     blocking(move || {
-        let loaded = model_or_conflict(&state)?;
+        let loaded = model_or_conflict(&state, &caller.lab)?;
         let ModelInput {
             pixels,
             label,
@@ -164,9 +172,12 @@ fn test_predictions(
 }
 
 /// `GET /api/mistakes`: indices of test images the model gets wrong (the first ones).
-pub async fn mistakes(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+pub async fn mistakes(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
     blocking(move || {
-        let loaded = model_or_conflict(&state)?;
+        let loaded = model_or_conflict(&state, &caller.lab)?;
         let predicted = test_predictions(&state, &loaded)?;
         let labels = &state.data.test.labels;
         let wrong: Vec<usize> = (0..predicted.len())
@@ -180,9 +191,12 @@ pub async fn mistakes(State(state): State<SharedState>) -> Result<Json<Value>, A
 
 /// `GET /api/confusion`: the test set's confusion matrix (`counts[true][predicted]`) and, for
 /// each cell, the indices of its first test images (for the page to open them in Draw).
-pub async fn confusion(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+pub async fn confusion(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
     blocking(move || {
-        let loaded = model_or_conflict(&state)?;
+        let loaded = model_or_conflict(&state, &caller.lab)?;
         let predicted = test_predictions(&state, &loaded)?;
         let classes = loaded.config.model.outputs;
         let mut counts = vec![vec![0usize; classes]; classes];

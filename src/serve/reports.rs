@@ -1,10 +1,10 @@
 //! The Check and Study panels' API. Each runs the `backprop` binary itself as a child process
 //! (`gradcheck --json`, `study`): the gradient check then runs in f64 with finite differences,
 //! which a device already serving f32 tensors cannot switch to, and a report never holds the
-//! server's threads. One report at a time; each is killed after [`REPORT_TIME_LIMIT`].
+//! server's threads. One report at a time for the whole server (a class shares it); each is killed after [`REPORT_TIME_LIMIT`].
 
-use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
@@ -15,9 +15,11 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
+use super::lab::SharedLab;
 use super::reply::{ApiError, ApiJson, api_words};
 use super::requests::{CheckRequest, StudyRequest};
-use super::state::{ReportProgress, SharedState};
+use super::session::Caller;
+use super::state::{ReportProgress, RunningReport, SharedState};
 
 /// Longest a gradient check or a study from the page may run.
 pub const REPORT_TIME_LIMIT: Duration = Duration::from_secs(300);
@@ -25,10 +27,11 @@ pub const REPORT_TIME_LIMIT: Duration = Duration::from_secs(300);
 /// `POST /api/gradcheck`: the per-parameter table (manual vs autodiff vs finite differences).
 pub async fn gradcheck(
     State(state): State<SharedState>,
+    caller: Caller,
     ApiJson(request): ApiJson<CheckRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let arguments = request.arguments()?;
-    let output = run_report(&state, arguments).await?;
+    let output = run_report(&state, &caller.lab, arguments).await?;
     let line = output.stdout.lines().last().unwrap_or_default();
     serde_json::from_str(line).map(Json).map_err(|_| {
         ApiError::internal(format!(
@@ -38,22 +41,18 @@ pub async fn gradcheck(
     })
 }
 
-/// Where the page's study writes its tables and figure (a fixed place in the artifact
-/// directory: no path comes from the browser).
-fn study_dir(state: &SharedState) -> PathBuf {
-    state.artifacts.root().join("study")
-}
-
 /// `POST /api/study`: runs the study; answers its tables (text) and summary rows, and
 /// `/api/study/figure.png` serves its figure.
 pub async fn study(
     State(state): State<SharedState>,
+    caller: Caller,
     ApiJson(request): ApiJson<StudyRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let mut arguments = request.arguments()?;
-    let dir = study_dir(&state);
+    // A fixed place in the lab: no path comes from the browser.
+    let dir = caller.lab.study_dir();
     arguments.extend(["--artifact-dir".into(), dir.display().to_string()]);
-    let output = run_report(&state, arguments).await?;
+    let output = run_report(&state, &caller.lab, arguments).await?;
     if !output.success {
         return Err(ApiError::internal(api_words(output.stderr.trim())));
     }
@@ -65,8 +64,8 @@ pub async fn study(
 }
 
 /// `GET /api/study/figure.png`: the figure of the last study run from the page.
-pub async fn study_figure(State(state): State<SharedState>) -> Result<impl IntoResponse, ApiError> {
-    let bytes = std::fs::read(study_dir(&state).join("study.png"))
+pub async fn study_figure(caller: Caller) -> Result<impl IntoResponse, ApiError> {
+    let bytes = std::fs::read(caller.lab.study_dir().join("study.png"))
         .map_err(|_| ApiError::conflict("no study has been run from this page yet"))?;
     Ok(([(header::CONTENT_TYPE, "image/png")], bytes))
 }
@@ -74,7 +73,7 @@ pub async fn study_figure(State(state): State<SharedState>) -> Result<impl IntoR
 /// `GET /api/study/study-summary.csv`, `/api/study/study-layers.csv`: the tables of the last
 /// study run from the page, as downloads.
 pub async fn study_table(
-    State(state): State<SharedState>,
+    caller: Caller,
     axum::extract::Path(file): axum::extract::Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     if !matches!(file.as_str(), "study-summary.csv" | "study-layers.csv") {
@@ -83,7 +82,7 @@ pub async fn study_table(
             "file: one of study-summary.csv, study-layers.csv, figure.png",
         ));
     }
-    let bytes = std::fs::read(study_dir(&state).join(&file))
+    let bytes = std::fs::read(caller.lab.study_dir().join(&file))
         .map_err(|_| ApiError::conflict("no study has been run from this page yet"))?;
     Ok((
         [
@@ -109,6 +108,7 @@ struct ReportOutput {
 /// in, a report whose projected time passes the limit is stopped and refused (409).
 async fn run_report(
     state: &SharedState,
+    lab: &SharedLab,
     mut arguments: Vec<String>,
 ) -> Result<ReportOutput, ApiError> {
     {
@@ -141,14 +141,20 @@ async fn run_report(
         return Err(ApiError::internal("the report's output is not readable"));
     };
     let started = Instant::now();
-    *state.report_progress.lock().expect("progress lock") = Some(ReportProgress::starting());
+    let report_at = |progress: Option<ReportProgress>| {
+        *state.report.lock().expect("report lock") = progress.map(|progress| RunningReport {
+            lab: lab.clone(),
+            progress,
+        });
+    };
+    report_at(Some(ReportProgress::starting()));
     let follow = async {
         let mut lines = BufReader::new(stdout).lines();
         let mut text = String::new();
         while let Ok(Some(line)) = lines.next_line().await {
             if let Some((done, total)) = progress_of(&line) {
                 let progress = ReportProgress::at(done, total, started.elapsed());
-                *state.report_progress.lock().expect("progress lock") = Some(progress);
+                report_at(Some(progress));
                 if progress.projected_seconds > REPORT_TIME_LIMIT.as_secs_f64() && done < total {
                     return Err(progress);
                 }
@@ -173,7 +179,7 @@ async fn run_report(
         (stdout, stderr, child.wait().await)
     })
     .await;
-    *state.report_progress.lock().expect("progress lock") = None;
+    report_at(None);
     let (stdout, stderr, status) = finished.map_err(|_| {
         ApiError::internal(format!(
             "the report took longer than {} s and was stopped",
@@ -207,8 +213,14 @@ fn progress_of(line: &str) -> Option<(usize, usize)> {
 
 /// `GET /api/report/progress`: the running study's networks done, seconds so far and an
 /// estimate of the seconds left (`{"running": false}` when none runs).
-pub async fn progress(State(state): State<SharedState>) -> Json<Value> {
-    let progress = *state.report_progress.lock().expect("progress lock");
+pub async fn progress(State(state): State<SharedState>, caller: Caller) -> Json<Value> {
+    let progress = state
+        .report
+        .lock()
+        .expect("report lock")
+        .as_ref()
+        .filter(|report| Arc::ptr_eq(&report.lab, &caller.lab))
+        .map(|report| report.progress);
     Json(match progress {
         None => json!({ "running": false }),
         Some(p) => json!({

@@ -3,8 +3,9 @@
 
 use serde::Deserialize;
 
+use super::bounds::RunBounds;
+use super::lab::MAIN_NAME;
 use super::reply::ApiError;
-use super::state::MAIN_NAME;
 use crate::limits::thousands;
 use crate::model::{Activation, Head, MlpConfig, WeightInit, choice_name};
 use crate::study::StudyConfig;
@@ -210,25 +211,49 @@ pub struct TrainRequest {
 }
 
 impl TrainRequest {
-    /// The run's configuration, checked as `train` checks its flags.
-    pub fn checked(&self) -> Result<TrainingConfig, ApiError> {
+    /// The run's configuration, checked as `train` checks its flags and within `bounds`.
+    pub fn checked(&self, bounds: &RunBounds) -> Result<TrainingConfig, ApiError> {
         let lab = TrainingConfig::new(MlpConfig::new());
         let config = TrainingConfig::new(self.network.config()?)
-            .with_epochs(self.epochs.unwrap_or(lab.epochs))
+            .with_epochs(self.epochs.unwrap_or(lab.epochs.min(bounds.epochs)))
             .with_batch_size(self.batch_size.unwrap_or(lab.batch_size))
             .with_lr(self.lr.unwrap_or(lab.lr))
             .with_seed(self.seed.unwrap_or(lab.seed))
             .with_shuffle(self.shuffle.unwrap_or(lab.shuffle))
             .with_stop_above(self.stop_above.unwrap_or(lab.stop_above))
-            .with_train_limit(self.train_limit)
+            .with_train_limit(match self.train_limit {
+                None if bounds.class => Some(bounds.train_images),
+                given => given,
+            })
             .with_clip_grad_norm(self.clip_grad_norm)
             .with_engine(self.engine.unwrap_or(Engine::Manual));
         config.validate().map_err(ApiError::from_library)?;
-        let units: usize = config.model.hidden.iter().sum();
-        if config.batch_size * units > MAX_PAGE_ACTIVATIONS {
+        if bounds.class && config.epochs > bounds.epochs {
             return Err(ApiError::bad_request(format!(
-                "batch_size: a run from the page holds at most {} activations (batch × hidden units, 64 MiB in f32, so that Stop acts within a second); {} × {units} is {}",
-                thousands(MAX_PAGE_ACTIVATIONS),
+                "epochs: this class allows at most {} epochs a run (serve --class-max-epochs), got {}",
+                bounds.epochs, config.epochs
+            )));
+        }
+        if let Some(images) = config
+            .train_limit
+            .filter(|&n| bounds.class && n > bounds.train_images)
+        {
+            return Err(ApiError::bad_request(format!(
+                "train_limit: this class allows at most {} training images a run (serve --class-max-train-images), got {}",
+                thousands(bounds.train_images),
+                thousands(images)
+            )));
+        }
+        let units: usize = config.model.hidden.iter().sum();
+        if config.batch_size * units > bounds.activations {
+            let why = if bounds.class {
+                "the class's bound, serve --class-max-activations"
+            } else {
+                "64 MiB in f32, so that Stop acts within a second"
+            };
+            return Err(ApiError::bad_request(format!(
+                "batch_size: a run from the page holds at most {} activations (batch × hidden units, {why}); {} × {units} is {}",
+                thousands(bounds.activations),
                 config.batch_size,
                 thousands(config.batch_size * units)
             )));

@@ -19,6 +19,8 @@ pub enum Cause {
     Finished,
     /// Its user pressed Stop.
     StoppedByUser,
+    /// The class's teacher stopped it (`POST /api/class/stop`).
+    StoppedByTeacher,
     /// No page followed it for this many seconds (`serve --idle-stop`).
     StoppedIdle(u64),
     /// The loss or a gradient stopped being finite at this epoch and step.
@@ -41,7 +43,7 @@ impl Cause {
     pub fn name(&self) -> &'static str {
         match self {
             Cause::Finished => "finished",
-            Cause::StoppedByUser => "stopped",
+            Cause::StoppedByUser | Cause::StoppedByTeacher => "stopped",
             Cause::StoppedIdle(_) => "idle",
             Cause::Diverged { .. } => "diverged",
             Cause::Failed(_) => "failed",
@@ -60,6 +62,7 @@ impl RunEnd {
         let message = match &cause {
             Cause::Finished => format!("{name} finished after epoch {epoch}"),
             Cause::StoppedByUser => format!("stopped by its user; {kept}"),
+            Cause::StoppedByTeacher => format!("stopped by the teacher; {kept}"),
             Cause::StoppedIdle(seconds) => {
                 format!("stopped because no page followed it for {seconds} s; {kept}")
             }
@@ -89,6 +92,7 @@ impl RunEnd {
                 value["diverged_at"] = json!({ "epoch": epoch, "step": step })
             }
             Cause::Failed(error) => value["error"] = json!(error),
+            Cause::StoppedByTeacher => value["by"] = json!("teacher"),
             _ => {}
         }
         value

@@ -1,5 +1,5 @@
-//! The page's runs: each run started from the page trains into a directory of its own,
-//! `<artifact-dir>/runs/run-N`, so no run overwrites another model (nor the command line's, in
+//! A lab's runs: each run started from its page trains into a directory of its own,
+//! `<lab>/runs/run-N` (the lab is the artifact directory without `--class`), so no run overwrites another model (nor the command line's, in
 //! the artifact directory itself). `GET /api/runs` lists them with their settings and curves,
 //! `POST /api/runs/select` chooses the model Draw and Backward use, and
 //! `GET /api/runs/{run}/{file}` downloads a run's `metrics.csv`, `curves.png` or weights.
@@ -12,10 +12,12 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
+use super::lab::{Lab, MAIN_NAME, ModelChoice};
 use super::predict::blocking;
 use super::reply::{ApiError, ApiJson, epochs_json};
 use super::requests::{RUN_PREFIX, RunRequest, checked_run_name, run_number};
-use super::state::{MAIN_NAME, ModelChoice, SharedState};
+use super::session::Caller;
+use super::state::SharedState;
 use crate::artifacts::ArtifactDir;
 use crate::export::lab_weights_bytes;
 use crate::files::read_regular;
@@ -96,36 +98,39 @@ fn describe(name: &str, dir: &ArtifactDir, selected: bool, running: bool) -> Opt
     }))
 }
 
-/// `GET /api/runs`: the command line's model (if any) and the page's runs, newest last.
-pub async fn list(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/runs`: the command line's model (if any) and the lab's runs, newest last.
+pub async fn list(caller: Caller) -> Result<Json<Value>, ApiError> {
     blocking(move || {
-        let choice = state.choice.lock().expect("choice lock").clone();
-        let running = *state.training.lock().expect("training lock");
-        let current = running
-            .then(|| state.history.lock().expect("history lock").first().cloned())
-            .flatten()
-            .and_then(|event| serde_json::from_str::<Value>(&event).ok())
-            .and_then(|event| event["run"].as_str().map(str::to_string));
+        let lab = caller.lab;
+        let choice = lab.choice.lock().expect("choice lock").clone();
         let mut runs = Vec::new();
-        if let Some(main) = describe(
-            MAIN_NAME,
-            &state.artifacts,
-            choice == ModelChoice::Main,
-            false,
-        ) {
+        if let Some(main) = describe(MAIN_NAME, &lab.main, choice == ModelChoice::Main, false) {
             runs.push(main);
         }
-        let names = run_names(&state.runs_root());
-        let skip = names.len().saturating_sub(MAX_RUNS_LISTED);
-        for name in names.into_iter().skip(skip) {
-            let dir = state.dir_of(&ModelChoice::Run(name.clone()));
-            let selected = choice == ModelChoice::Run(name.clone());
-            let running = current.as_deref() == Some(name.as_str());
-            runs.extend(describe(&name, &dir, selected, running));
-        }
+        runs.extend(lab_runs(&lab));
         Ok(Json(json!({ "runs": runs })))
     })
     .await
+}
+
+/// The runs of `lab` (the newest [`MAX_RUNS_LISTED`]), oldest first, as `/api/runs` lists
+/// them.
+pub fn lab_runs(lab: &Lab) -> Vec<Value> {
+    let choice = lab.choice.lock().expect("choice lock").clone();
+    let state = lab.run_state();
+    let current = state.running();
+    let names = run_names(&lab.runs_root());
+    let skip = names.len().saturating_sub(MAX_RUNS_LISTED);
+    names
+        .into_iter()
+        .skip(skip)
+        .filter_map(|name| {
+            let dir = lab.dir_of(&ModelChoice::Run(name.clone()));
+            let selected = choice == ModelChoice::Run(name.clone());
+            let running = current == Some(name.as_str());
+            describe(&name, &dir, selected, running)
+        })
+        .collect()
 }
 
 /// The choice a request names: `artifacts` or a run's name (400 otherwise).
@@ -140,11 +145,11 @@ fn named_choice(name: &str) -> Result<ModelChoice, ApiError> {
 /// `POST /api/runs/select`: the model Draw and Backward use from now on (404 for no such run,
 /// 409 for a run with no saved model).
 pub async fn select(
-    State(state): State<SharedState>,
+    caller: Caller,
     ApiJson(request): ApiJson<RunRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let choice = named_choice(&request.run)?;
-    let dir = state.dir_of(&choice);
+    let dir = caller.lab.dir_of(&choice);
     if !dir.root().is_dir() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -157,7 +162,7 @@ pub async fn select(
             request.run
         )));
     }
-    state.choose(choice);
+    caller.lab.choose(choice);
     Ok(Json(json!({ "run": request.run })))
 }
 
@@ -165,10 +170,11 @@ pub async fn select(
 /// weights in the lab's layout, which `train --init-from` reads), as a download.
 pub async fn download(
     State(state): State<SharedState>,
+    caller: Caller,
     UrlPath((run, file)): UrlPath<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
     let choice = named_choice(&run)?;
-    let dir = state.dir_of(&choice);
+    let dir = caller.lab.dir_of(&choice);
     let missing = move |what: &str| {
         ApiError::new(
             StatusCode::NOT_FOUND,

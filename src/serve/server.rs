@@ -2,22 +2,31 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use burn::prelude::Device;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Router, middleware};
 
+use super::bounds::RunBounds;
+use super::class::{Class, ClassOptions};
 use super::connections::serve_connections;
 use super::guard::{self, AllowedHosts};
+use super::lab::Lab;
+use super::memory::MemoryBudget;
 use super::reply::ApiError;
-use super::state::{AppState, SharedState};
-use super::{assets, backward, limits, predict, reports, runs, training};
+use super::requests::MAX_PAGE_ACTIVATIONS;
+use super::scheduler::Scheduler;
+use super::state::{AppState, Mode, SharedState};
+use super::{assets, backward, join, limits, predict, reports, runs, session, teacher, training};
 use crate::artifacts::ArtifactDir;
 use crate::backend::Backend;
 use crate::data::Mnist;
 use crate::error::{Error, Result};
+use crate::limits::MAX_EPOCHS;
 
 /// Largest request body (a 512×512 drawing as JSON numbers fits).
 pub const MAX_BODY_BYTES: usize = 4 << 20;
@@ -35,11 +44,35 @@ pub struct ServeOptions {
     pub idle_stop: std::time::Duration,
     /// How long a client has to send a request's headers, and then its body.
     pub request_timeout: std::time::Duration,
+    /// Class mode (`--class`) and its limits; `None`: one person's lab.
+    pub class: Option<ClassSetup>,
 }
 
-/// The routes of the page and its API, for requests that name this server (`guard.rs`).
+/// What `serve --class` adds.
+#[derive(Debug, Clone)]
+pub struct ClassSetup {
+    pub options: ClassOptions,
+    /// Runs training at once (default: the cores less one, at least 1).
+    pub workers: Option<usize>,
+    /// The address students reach the server by (behind a reverse proxy, or a name).
+    pub public_url: Option<String>,
+    /// Resident memory past which new runs are refused, in MB (default 80 % of the memory).
+    pub memory_budget_mb: Option<u64>,
+    /// What a student's run may ask for.
+    pub bounds: RunBounds,
+}
+
+/// The routes of the page and its API, for requests that name this server (`guard.rs`), each
+/// `/api/` request acting on its caller's lab (`session.rs`).
 pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
     assets::routes()
+        .route("/join/{code}", get(join::join))
+        .route("/api/session", get(join::session))
+        .route("/api/session/name", post(join::rename))
+        .route("/api/record", post(join::record))
+        .route("/api/class", get(teacher::class_view))
+        .route("/api/class/stop", post(teacher::stop))
+        .route("/api/class/runs.csv", get(teacher::runs_csv))
         .route("/api/model", get(predict::model_info))
         .route("/api/limits", get(limits::limits))
         .route("/api/predict", post(predict::predict))
@@ -61,6 +94,7 @@ pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
         .route("/api/study/figure.png", get(reports::study_figure))
         .route("/api/study/{file}", get(reports::study_table))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such page or endpoint") })
+        .layer(middleware::from_fn_with_state(state.clone(), session::gate))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
             Arc::new(allowed),
@@ -73,15 +107,7 @@ pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
 pub fn serve(options: ServeOptions) -> Result<()> {
     let device = options.backend.device()?;
     let data = Mnist::load(&options.data_dir)?;
-    let state = Arc::new(AppState::new(
-        options.artifacts.clone(),
-        data,
-        options.data_dir.clone(),
-        device,
-        options.backend,
-        options.idle_stop,
-        options.request_timeout,
-    ));
+    let state = Arc::new(app_state(&options, data, device)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -95,21 +121,35 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         let bound: SocketAddr = listener
             .local_addr()
             .map_err(|e| Error::Config(format!("--port: {e}")))?;
-        if !bound.ip().is_loopback() {
+        if !bound.ip().is_loopback() && state.class().is_none() {
             eprintln!(
-                "warning: serving on {bound}, reachable from other machines; the page has no login"
+                "warning: serving on {bound}, reachable from other machines; the page has no login (serve --class gives one)"
             );
         }
-        println!("The backprop lab is at http://{bound}/ (Ctrl-C stops it)");
+        let base = base_url(bound, options.class.as_ref().and_then(|c| c.public_url.as_deref()));
+        // One write, so that a reader of the first line gets the links with it.
+        let mut banner = format!("The backprop lab is at {base}/ (Ctrl-C stops it)\n");
+        if let Some(class) = state.class() {
+            banner.push_str(&format!(
+                "Student link: {base}{}\nTeacher link: {base}{}\nA class of at most {} sessions; {} run(s) train at once, the others wait in a queue.\n",
+                class.student_path(),
+                class.teacher_path(),
+                class.options.max_sessions,
+                state.scheduler.workers()
+            ));
+        }
         use std::io::Write;
-        let _ = std::io::stdout().flush();
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(banner.as_bytes());
+        let _ = stdout.flush();
+        drop(stdout);
         tokio::spawn(training::idle_watch(state.clone()));
         // Ctrl-C ends the server at once (pages following a run hold their streams open):
         // a run in progress is asked to stop and keeps its last epoch's checkpoint.
         tokio::select! {
             () = serve_connections(
                 listener,
-                router(state, AllowedHosts::new(bound, &options.host)),
+                router(state, allowed_hosts(bound, &options)),
                 options.request_timeout,
             ) => Ok(()),
             _ = tokio::signal::ctrl_c() => {
@@ -121,4 +161,142 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     });
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     served
+}
+
+/// The state of a server for `options`: one lab, or a class of them.
+fn app_state(options: &ServeOptions, data: Mnist, device: Device) -> Result<AppState> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let (mode, workers, threads_per_run, bounds, memory) = match &options.class {
+        None => (
+            Mode::Single(Arc::new(Lab::new(
+                options.artifacts.root().to_path_buf(),
+                options.artifacts.clone(),
+            ))),
+            1,
+            crate::backend::compute_threads(),
+            RunBounds {
+                epochs: MAX_EPOCHS,
+                train_images: data.train.len(),
+                activations: MAX_PAGE_ACTIVATIONS,
+                class: false,
+            },
+            MemoryBudget::new(None),
+        ),
+        Some(setup) => {
+            let class = Class::open(options.artifacts.clone(), setup.options.clone())?;
+            let workers = setup.workers.unwrap_or(cores.saturating_sub(1)).max(1);
+            // The cores left after one for the requests, shared by the runs.
+            let threads = (cores.saturating_sub(1) / workers).max(1);
+            (
+                Mode::Class(Arc::new(class)),
+                workers,
+                threads,
+                setup.bounds,
+                MemoryBudget::new(setup.memory_budget_mb),
+            )
+        }
+    };
+    Ok(AppState {
+        data: Arc::new(data),
+        staged: OnceLock::new(),
+        data_dir: options.data_dir.clone(),
+        device,
+        backend: options.backend,
+        mode,
+        scheduler: Scheduler::new(workers),
+        threads_per_run,
+        bounds,
+        memory,
+        report_running: Mutex::new(false),
+        report: Mutex::new(None),
+        idle_stop: options.idle_stop,
+        request_timeout: options.request_timeout,
+    })
+}
+
+/// The names requests may use: the address and `--host`, and in class mode the host of
+/// `--public-url` and this machine's name.
+fn allowed_hosts(bound: SocketAddr, options: &ServeOptions) -> AllowedHosts {
+    let mut allowed = AllowedHosts::new(bound, &options.host);
+    if let Some(class) = &options.class {
+        if let Some(url) = &class.public_url
+            && let Some((name, port)) = url_host(url)
+        {
+            allowed.also(&name, port);
+        }
+        if let Some(name) = machine_name() {
+            allowed.also(&name, bound.port());
+        }
+    }
+    allowed
+}
+
+/// The host and port of an `http://` or `https://` URL (the scheme's port when none is given).
+pub fn url_host(url: &str) -> Option<(String, u16)> {
+    let (rest, default_port) = if let Some(rest) = url.strip_prefix("https://") {
+        (rest, 443)
+    } else {
+        (url.strip_prefix("http://")?, 80)
+    };
+    let authority = rest.split('/').next()?;
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    match authority.rsplit_once(':') {
+        Some((name, port)) if !name.ends_with(']') || authority.starts_with('[') => Some((
+            name.trim_matches(['[', ']']).to_string(),
+            port.parse().ok()?,
+        )),
+        _ => Some((authority.trim_matches(['[', ']']).to_string(), default_port)),
+    }
+}
+
+/// This machine's host name, if it has one.
+fn machine_name() -> Option<String> {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
+    let name = name.trim().to_ascii_lowercase();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The base of the links the server prints: `--public-url`, or `http://` and the address it
+/// listens on (for every interface: this machine's address on its network, if it has one).
+fn base_url(bound: SocketAddr, public_url: Option<&str>) -> String {
+    if let Some(url) = public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let ip = if bound.ip().is_unspecified() {
+        local_address().unwrap_or(bound.ip())
+    } else {
+        bound.ip()
+    };
+    format!("http://{}", SocketAddr::new(ip, bound.port()))
+}
+
+/// The address this machine uses on its network (a UDP socket "connected" to a documentation
+/// address: nothing is sent), if it has one.
+fn local_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls_give_their_host_and_port() {
+        assert_eq!(
+            url_host("https://lab.school.example/"),
+            Some(("lab.school.example".into(), 443))
+        );
+        assert_eq!(
+            url_host("http://10.0.0.5:8080"),
+            Some(("10.0.0.5".into(), 8080))
+        );
+        assert_eq!(url_host("http://[::1]:9000/x"), Some(("::1".into(), 9000)));
+        assert_eq!(url_host("ftp://x"), None);
+        assert_eq!(url_host("http://user@x"), None);
+    }
 }

@@ -1,9 +1,13 @@
-//! The Train panel's API: one run at a time in a thread of its own, each in a run directory of
-//! its own (`runs/run-N`, see `runs.rs`), or an interrupted one resumed; its events published to
-//! every page following it (Server-Sent Events), a stop on request, and a stop when no page
-//! has followed it for `serve --idle-stop` seconds ([`DEFAULT_IDLE_STOP`]).
+//! The Train panel's API: a lab's run (one at a time per lab) handed to the scheduler, which
+//! trains it in a thread of its own when a slot is free, each in a run directory of its own
+//! (`runs/run-N`, see `runs.rs`), or an interrupted one resumed; its events published to every
+//! page of the lab following it (Server-Sent Events), a stop (or a cancel, queued) on request,
+//! and a stop when no page has followed it for `serve --idle-stop` seconds
+//! ([`DEFAULT_IDLE_STOP`]).
 
 use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -14,44 +18,50 @@ use futures_util::stream::{self, Stream, StreamExt};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
+use super::class::Member;
+use super::lab::{ModelChoice, RunState, SharedLab};
 use super::reply::{ApiError, ApiJson, api_words};
 use super::requests::{RunRequest, TrainRequest};
 use super::run_end::{Cause, RunEnd};
 use super::runs::next_run_name;
-use super::state::{ModelChoice, SharedState};
+use super::scheduler::{Placement, Starter};
+use super::session::Caller;
+use super::state::SharedState;
 use super::web_observer::WebObserver;
 use crate::artifacts::ArtifactDir;
 use crate::model::choice_name;
-use crate::train::{Checkpoints, TrainingConfig, interrupt, shared};
+use crate::train::{Checkpoints, TrainingConfig, shared};
 
 /// A run that no page has followed for this long is stopped (its checkpoint remains), unless
 /// `serve --idle-stop` says otherwise.
 pub const DEFAULT_IDLE_STOP: Duration = Duration::from_secs(60);
 
 /// `POST /api/train`: starts a run with these settings in a run directory of its own (202),
-/// unless one runs (409).
+/// or queues it behind the runs training (202, `queued`), unless this lab already has one
+/// queued or training (409) or the server is at its memory budget (503).
 pub async fn start(
     State(state): State<SharedState>,
+    caller: Caller,
     ApiJson(request): ApiJson<TrainRequest>,
 ) -> std::result::Result<(StatusCode, Json<Value>), ApiError> {
-    let config = request.checked()?;
+    let config = request.checked(&state.bounds)?;
     let epochs = config.epochs;
     let engine = choice_name(config.engine);
-    let name = launch(&state, None, Job::Fresh(config))?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({ "started": true, "run": name, "epochs": epochs, "engine": engine })),
-    ))
+    let (name, placement) = launch(&state, &caller.lab, None, Job::Fresh(config))?;
+    let mut answer = json!({ "started": true, "run": name, "epochs": epochs, "engine": engine });
+    placed(&mut answer, placement);
+    Ok((StatusCode::ACCEPTED, Json(answer)))
 }
 
-/// `POST /api/train/resume`: continues an interrupted run of the page from its last epoch
-/// (202), unless one runs (409) or it cannot be resumed (409).
+/// `POST /api/train/resume`: continues an interrupted run of the lab from its last epoch
+/// (202, or queued), unless one runs (409) or it cannot be resumed (409).
 pub async fn resume(
     State(state): State<SharedState>,
+    caller: Caller,
     ApiJson(request): ApiJson<RunRequest>,
 ) -> std::result::Result<(StatusCode, Json<Value>), ApiError> {
     let name = request.run_name()?;
-    let dir = ArtifactDir::new(state.runs_root().join(&name));
+    let dir = ArtifactDir::new(caller.lab.runs_root().join(&name));
     if !dir.root().is_dir() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -61,11 +71,25 @@ pub async fn resume(
     let point = Checkpoints::new(dir.root())
         .resume_point()
         .map_err(|e| ApiError::conflict(format!("run: {name} cannot be resumed ({e})")))?;
-    let name = launch(&state, Some(name), Job::Resume)?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({ "started": true, "run": name, "from_epoch": point.epoch + 1 })),
-    ))
+    let (name, placement) = launch(&state, &caller.lab, Some(name), Job::Resume)?;
+    let mut answer = json!({ "started": true, "run": name, "from_epoch": point.epoch + 1 });
+    placed(&mut answer, placement);
+    Ok((StatusCode::ACCEPTED, Json(answer)))
+}
+
+/// Adds where the run stands to an answer: `queued` (false, or its place and wait).
+fn placed(answer: &mut Value, placement: Placement) {
+    if let Placement::Queued {
+        position,
+        wait_seconds,
+    } = placement
+    {
+        answer["queued"] = json!(true);
+        answer["position"] = json!(position);
+        answer["wait_seconds"] = json!(wait_seconds);
+    } else {
+        answer["queued"] = json!(false);
+    }
 }
 
 /// What a run from the page does.
@@ -76,55 +100,75 @@ enum Job {
     Resume,
 }
 
-/// Takes the one training slot and starts `job` in a thread, in the run directory `name` (a
-/// new one when `None`); returns the run's name.
+/// Hands `job` to the scheduler, in the lab's run directory `name` (a new one when `None`);
+/// returns the run's name and where it stands.
 fn launch(
     state: &SharedState,
+    lab: &SharedLab,
     name: Option<String>,
     job: Job,
-) -> std::result::Result<String, ApiError> {
-    let name = {
-        let mut training = state.training.lock().expect("training lock");
-        if *training {
-            return Err(ApiError::conflict(
-                "a run is in progress; stop it first (POST /api/train/stop)",
-            ));
-        }
-        let name = match name {
-            Some(name) => name,
-            None => next_run_name(&state.runs_root())
-                .map_err(|e| ApiError::internal(format!("cannot make the run's directory: {e}")))?,
-        };
-        *training = true;
-        *state.stop_cause.lock().expect("stop cause lock") = None;
-        state.history.lock().expect("history lock").clear();
-        *state.units.lock().expect("units lock") = None;
-        name
-    };
-    *state.last_follower.lock().expect("follower lock") = Instant::now();
-    interrupt::clear_stop();
-    let worker = state.clone();
-    let run_name = name.clone();
-    let spawned = std::thread::Builder::new()
-        .name("serve-training".into())
-        .spawn(move || run(worker, run_name, job));
-    if let Err(e) = spawned {
-        *state.training.lock().expect("training lock") = false;
-        return Err(ApiError::internal(format!("cannot start the run: {e}")));
+) -> std::result::Result<(String, Placement), ApiError> {
+    let busy = || ApiError::conflict("a run is in progress; stop it first (POST /api/train/stop)");
+    if lab.run_state().name().is_some() {
+        return Err(busy());
     }
-    Ok(name)
+    state
+        .memory
+        .check_new_run(state.scheduler.queued())
+        .map_err(|message| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message))?;
+    let fresh = name.is_none();
+    let name = match name {
+        Some(name) => name,
+        None => next_run_name(&lab.runs_root())
+            .map_err(|e| ApiError::internal(format!("cannot make the run's directory: {e}")))?,
+    };
+    let (worker, worker_lab, run_name) = (state.clone(), lab.clone(), name.clone());
+    let starter: Starter = Box::new(move |stop| {
+        let (failed_state, failed_lab, failed_name) =
+            (worker.clone(), worker_lab.clone(), run_name.clone());
+        let spawned = std::thread::Builder::new()
+            .name("serve-training".into())
+            .spawn(move || run(worker, worker_lab, run_name, job, stop));
+        if let Err(e) = spawned {
+            failed_lab.publish(json!({
+                "type": "failed",
+                "run": failed_name,
+                "message": format!("cannot start the run: {e}"),
+            }));
+            drop(failed_state);
+            return false;
+        }
+        true
+    });
+    match state.scheduler.submit(lab, name.clone(), starter) {
+        Ok(placement) => Ok((name, placement)),
+        Err(_) => {
+            if fresh {
+                let _ = std::fs::remove_dir(lab.runs_root().join(&name));
+            }
+            Err(busy())
+        }
+    }
 }
 
-fn run(state: SharedState, name: String, job: Job) {
-    let dir = ArtifactDir::new(state.runs_root().join(&name));
-    let observer = shared(WebObserver::new(state.clone(), name.clone()));
+fn run(state: SharedState, lab: SharedLab, name: String, job: Job, stop: Arc<AtomicBool>) {
+    let dir = ArtifactDir::new(lab.runs_root().join(&name));
+    let observer = shared(WebObserver::new(&state, lab.clone(), name.clone(), stop));
     // A panic in the worker ends the run with its message, never with a silent, stuck slot.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::backend::on_compute_pool(|| match &job {
-            Job::Fresh(config) => {
-                crate::run::train(config, &state.data, &state.device, &dir, observer)
+        let staged = state.staged();
+        crate::backend::on_compute_pool_of(state.threads_per_run, || match &job {
+            Job::Fresh(config) => crate::run::train_staged(
+                config,
+                &state.data,
+                &staged,
+                &state.device,
+                &dir,
+                observer,
+            ),
+            Job::Resume => {
+                crate::run::resume_staged(&state.data, &staged, &state.device, &dir, observer)
             }
-            Job::Resume => crate::run::resume(&state.data, &state.device, &dir, observer),
         })
     }))
     .unwrap_or_else(|panic| {
@@ -142,16 +186,16 @@ fn run(state: SharedState, name: String, job: Job) {
             .resume_point()
             .map_or(0, |point| point.epoch)
     };
-    let requested = state.stop_cause.lock().expect("stop cause lock").take();
+    let requested = lab.stop_cause.lock().expect("stop cause lock").take();
     let (end, mut last_event) = match outcome {
         Ok(outcome) => {
             let last = outcome.last();
             let end = RunEnd::new(&name, Cause::Finished, outcome.epochs.len());
             // The model in use stays until its user picks another; with none usable yet (a
             // page started before any `train`), the first finished run becomes it.
-            let adopted = !state.chosen_dir().model_path().is_file();
+            let adopted = !lab.chosen_dir().model_path().is_file();
             if adopted {
-                state.choose(ModelChoice::Run(name.clone()));
+                lab.choose(ModelChoice::Run(name.clone()));
             }
             let event = json!({
                 "type": "saved",
@@ -202,35 +246,76 @@ fn run(state: SharedState, name: String, job: Job) {
     eprintln!("{}", end.log_line(&name));
     // Told and freed under one lock: a page that starts the next run on this event gets its
     // 202, and the next run's history never holds this run's end.
-    let mut training = state.training.lock().expect("training lock");
-    state.publish(last_event);
-    *training = false;
+    state.scheduler.finish(&lab, last_event);
 }
 
-/// `POST /api/train/stop`: asks the run to stop at the next batch (200), or 409 with none.
-pub async fn stop(State(state): State<SharedState>) -> std::result::Result<Json<Value>, ApiError> {
-    if !*state.training.lock().expect("training lock") {
-        return Err(ApiError::conflict("no run in progress"));
-    }
-    state
-        .stop_cause
-        .lock()
-        .expect("stop cause lock")
-        .get_or_insert(Cause::StoppedByUser);
-    interrupt::request_stop();
-    Ok(Json(json!({ "stopping": true })))
-}
-
-/// `GET /api/train/events`: the events of the current (or last) run so far, then live ones.
-pub async fn events(
+/// `POST /api/train/stop`: asks the lab's run to stop at the next batch (200), takes its
+/// queued run out of the queue (200, `cancelled`), or 409 with neither.
+pub async fn stop(
     State(state): State<SharedState>,
-) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
-    let receiver = state.events.subscribe();
-    let past: Vec<String> = state.history.lock().expect("history lock").clone();
-    let live = stream::unfold(receiver, |mut receiver| async move {
+    caller: Caller,
+) -> std::result::Result<Json<Value>, ApiError> {
+    stop_lab(&state, &caller.lab, super::run_end::Cause::StoppedByUser)
+}
+
+/// Stops or cancels `lab`'s run for `cause` (its user, or the teacher).
+pub fn stop_lab(
+    state: &SharedState,
+    lab: &SharedLab,
+    cause: Cause,
+) -> std::result::Result<Json<Value>, ApiError> {
+    match lab.run_state() {
+        RunState::Running { name, .. } => {
+            lab.stop_cause
+                .lock()
+                .expect("stop cause lock")
+                .get_or_insert(cause);
+            lab.request_stop();
+            Ok(Json(json!({ "stopping": true, "run": name })))
+        }
+        RunState::Queued { .. } => match state.scheduler.cancel(lab) {
+            Some(name) => {
+                // A new run's directory is still empty: it goes (a resumed one stays).
+                let _ = std::fs::remove_dir(lab.runs_root().join(&name));
+                Ok(Json(json!({ "cancelled": true, "run": name })))
+            }
+            None => Err(ApiError::conflict("no run in progress")),
+        },
+        RunState::Idle => Err(ApiError::conflict("no run in progress")),
+    }
+}
+
+/// `GET /api/train/events`: the events of the lab's current (or last) run so far, then live
+/// ones; in class mode at most `--max-streams` at once per session (429 past it).
+pub async fn events(
+    caller: Caller,
+    State(state): State<SharedState>,
+) -> std::result::Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>, ApiError>
+{
+    let held = match (&caller.member, state.class()) {
+        (Some(member), Some(class)) => {
+            let open = member.streams.fetch_add(1, Ordering::SeqCst);
+            let held = StreamHeld(member.clone());
+            if open >= class.options.max_streams {
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "too many event streams open for this session (at most {}); close a tab",
+                        class.options.max_streams
+                    ),
+                ));
+            }
+            Some(held)
+        }
+        _ => None,
+    };
+    let lab = caller.lab;
+    let receiver = lab.events.subscribe();
+    let past: Vec<String> = lab.history.lock().expect("history lock").clone();
+    let live = stream::unfold((receiver, held), |(mut receiver, held)| async move {
         loop {
             match receiver.recv().await {
-                Ok(text) => return Some((text, receiver)),
+                Ok(text) => return Some((text, (receiver, held))),
                 Err(RecvError::Lagged(_)) => continue,
                 Err(RecvError::Closed) => return None,
             }
@@ -239,27 +324,38 @@ pub async fn events(
     let all = stream::iter(past)
         .chain(live)
         .map(|text| Ok(Event::default().data(text)));
-    Sse::new(all).keep_alive(KeepAlive::default())
+    Ok(Sse::new(all).keep_alive(KeepAlive::default()))
 }
 
-/// Stops a run that no page has followed for the state's idle time; checks every second.
+/// One open event stream of a member, counted while it lives.
+struct StreamHeld(Arc<Member>);
+
+impl Drop for StreamHeld {
+    fn drop(&mut self) {
+        self.0.streams.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Stops each run that no page has followed for the state's idle time; checks every second.
 pub async fn idle_watch(state: SharedState) {
     let idle_stop = state.idle_stop;
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let followed = state.events.receiver_count() > 0;
-        let mut last = state.last_follower.lock().expect("follower lock");
-        if followed {
-            *last = Instant::now();
-        } else if *state.training.lock().expect("training lock")
-            && last.elapsed() >= idle_stop
-            && !interrupt::stop_requested()
-        {
-            *state.stop_cause.lock().expect("stop cause lock") =
-                Some(Cause::StoppedIdle(idle_stop.as_secs()));
-            interrupt::request_stop();
-            state.publish(json!({ "type": "idle", "message": format!(
-                "no page followed the run for {} s: stopping it", idle_stop.as_secs()) }));
+        for lab in state.labs() {
+            let followed = lab.events.receiver_count() > 0;
+            let mut last = lab.last_follower.lock().expect("follower lock");
+            if followed {
+                *last = Instant::now();
+            } else if last.elapsed() >= idle_stop
+                && lab.run_state().running().is_some()
+                && lab.stop_cause.lock().expect("stop cause lock").is_none()
+            {
+                *lab.stop_cause.lock().expect("stop cause lock") =
+                    Some(Cause::StoppedIdle(idle_stop.as_secs()));
+                lab.request_stop();
+                lab.publish(json!({ "type": "idle", "message": format!(
+                    "no page followed the run for {} s: stopping it", idle_stop.as_secs()) }));
+            }
         }
     }
 }

@@ -3,10 +3,12 @@
 //! layer's units (kept for `/api/train/units`), the warm-up and a divergence.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
 
-use super::state::{AppState, LiveUnits, MAX_LIVE_UNITS, SharedState};
+use super::lab::{LiveUnits, MAX_LIVE_UNITS, SharedLab};
+use super::state::SharedState;
 use crate::backward::{Matrix, first_layer_units};
 use crate::data::MnistBatch;
 use crate::error::Result;
@@ -22,7 +24,10 @@ const PROGRESS_EVENTS: usize = 20;
 
 /// Turns a run's observer events into JSON events for the pages.
 pub struct WebObserver {
-    state: Arc<AppState>,
+    /// The lab whose pages follow the run.
+    lab: SharedLab,
+    /// Set when this run alone is asked to stop.
+    stop: Arc<AtomicBool>,
     /// The run's directory name.
     name: String,
     probe: MnistBatch,
@@ -34,12 +39,14 @@ pub struct WebObserver {
 }
 
 impl WebObserver {
-    /// An observer of the run `name` that publishes to `state`'s pages.
-    pub fn new(state: SharedState, name: String) -> Self {
+    /// An observer of the run `name` of `lab` that publishes to the lab's pages and stops the
+    /// run when `stop` is set.
+    pub fn new(state: &SharedState, lab: SharedLab, name: String, stop: Arc<AtomicBool>) -> Self {
         let images = PROBE_IMAGES.min(state.data.train.len());
         let probe = MnistBatch::from_range(&state.data.train, 0..images, &state.device);
         Self {
-            state,
+            lab,
+            stop,
             name,
             probe,
             lr: 0.0,
@@ -55,7 +62,7 @@ impl WebObserver {
         let start = self.start_units.get_or_insert_with(|| weights.clone());
         let change = weights.minus(start);
         let units = model.layers().next().map_or(0, |l| l.weight.dims()[1]);
-        *self.state.units.lock().expect("units lock") = Some(Arc::new(LiveUnits {
+        *self.lab.units.lock().expect("units lock") = Some(Arc::new(LiveUnits {
             epoch,
             units,
             weights,
@@ -73,12 +80,16 @@ impl WebObserver {
 }
 
 impl RunObserver for WebObserver {
+    fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
     fn started(&mut self, start: &RunStart) -> Result<()> {
         self.lr = start.config.lr;
         self.start_units = None;
         self.keep_units(start.first_epoch() - 1, &start.model);
         let model = &start.config.model;
-        self.state.publish(json!({
+        self.lab.publish(json!({
             "type": "started",
             "run": self.name,
             "first_epoch": start.first_epoch(),
@@ -103,7 +114,7 @@ impl RunObserver for WebObserver {
             return;
         }
         self.next_report = progress.images + progress.total.div_ceil(PROGRESS_EVENTS);
-        self.state.publish(json!({
+        self.lab.publish(json!({
             "type": "progress",
             "epoch": progress.epoch,
             "pass": if progress.pass == Pass::Train { "train" } else { "test" },
@@ -121,7 +132,7 @@ impl RunObserver for WebObserver {
         if let Some(model) = model {
             self.keep_units(metrics.epoch, model);
         }
-        self.state.publish(json!({
+        self.lab.publish(json!({
             "type": "epoch",
             "epoch": metrics.epoch,
             "train_loss": metrics.train_loss,
@@ -137,7 +148,7 @@ impl RunObserver for WebObserver {
     }
 
     fn diverged(&mut self, divergence: &Divergence) {
-        self.state.publish(json!({
+        self.lab.publish(json!({
             "type": "diverged",
             "epoch": divergence.epoch,
             "step": divergence.step,

@@ -10,7 +10,7 @@ use super::fit::{Fit, Job};
 use super::learner;
 use super::manual_engine;
 use super::metrics::EpochMetrics;
-use crate::data::{Batches, MnistSplit, Order};
+use crate::data::{Batches, MnistSplit, Order, StagedSplit};
 use crate::error::Result;
 use crate::model::Mlp;
 
@@ -22,6 +22,22 @@ pub fn training_batches(config: &TrainingConfig, train: &MnistSplit, device: &De
         Order::File
     };
     Batches::new(train, config.batch_size, config.train_limit, order, device)
+}
+
+/// [`training_batches`] over a split staged once for several runs: its first
+/// `--train-limit` examples are views of it, not a copy.
+pub fn staged_training_batches(
+    config: &TrainingConfig,
+    train: &StagedSplit,
+    device: &Device,
+) -> Batches {
+    let order = if config.shuffle {
+        Order::Shuffled(config.seed)
+    } else {
+        Order::File
+    };
+    let examples = config.train_limit.unwrap_or(train.len());
+    Batches::from_staged(train.first(examples), config.batch_size, order, device)
 }
 
 /// Trains `model` (on the plain device) from epoch `done.len() + 1` to `config.epochs` with

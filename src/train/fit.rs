@@ -6,7 +6,7 @@ use super::checkpoint::Checkpoints;
 use super::config::TrainingConfig;
 use super::metrics::EpochMetrics;
 use super::observer::SharedObserver;
-use crate::data::{Batches, MnistSplit};
+use crate::data::{Batches, StagedSplit};
 use crate::model::Mlp;
 
 /// What an engine trains on, where, and whom it tells.
@@ -16,7 +16,7 @@ pub struct Job<'a> {
     /// The training batches (batch size, order and `--train-limit` applied).
     pub train: &'a Batches,
     /// The test images, evaluated after each epoch.
-    pub test: &'a MnistSplit,
+    pub test: &'a StagedSplit,
     /// The plain (non-autodiff) device.
     pub device: &'a Device,
     /// Where the Learner keeps Burn's own checkpoints.

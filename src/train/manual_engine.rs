@@ -7,13 +7,12 @@ use std::time::Instant;
 
 use super::divergence::Divergence;
 use super::fit::{Fit, Job};
-use super::interrupt::stop_requested;
 use super::manual_step::train_step;
 use super::metrics::EpochMetrics;
-use super::observer::{Pass, Progress, SharedObserver, notify};
+use super::observer::{Pass, Progress, SharedObserver, notify, stop_wanted};
 use super::warmup::warm_up;
 use super::watch::{PassReading, PassWatch};
-use crate::data::Batches;
+use crate::data::{Batches, Order};
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
 use crate::model::Mlp;
@@ -22,7 +21,7 @@ use crate::model::Mlp;
 /// `observer` the model after each epoch (for its checkpoint).
 pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
     let (config, train, observer) = (job.config, job.train, &job.observer);
-    let test = Batches::in_order(job.test, EVAL_BATCH_SIZE, job.device);
+    let test = Batches::from_staged(job.test.clone(), EVAL_BATCH_SIZE, Order::File, job.device);
     let first = done.last().map_or(1, |e| e.epoch + 1);
     let mut epochs = done;
     for epoch in first..=config.epochs {
@@ -49,7 +48,7 @@ pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Res
                 }
                 .into());
             }
-            if stop_requested() {
+            if stop_wanted(observer) {
                 return Ok(Fit {
                     model,
                     epochs,

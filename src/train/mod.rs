@@ -21,7 +21,7 @@ pub mod watch;
 pub use checkpoint::{CheckpointWriter, Checkpoints, ResumePoint};
 pub use config::{Engine, TrainingConfig, check_batch, check_count, check_sgd};
 pub use divergence::{Divergence, non_finite};
-pub use engine::{fit, load_checkpoint, training_batches};
+pub use engine::{fit, load_checkpoint, staged_training_batches, training_batches};
 pub use fit::{Fit, Job};
 pub use manual_step::train_step;
 pub use metrics::EpochMetrics;

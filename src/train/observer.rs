@@ -97,6 +97,18 @@ pub trait RunObserver {
     fn finished(&mut self, _epochs: &[EpochMetrics]) -> Result<()> {
         Ok(())
     }
+
+    /// Whether this run's own stop was asked for (a server stopping one run of several); the
+    /// engines check it after each batch, beside the process-wide [`crate::train::interrupt`].
+    fn stop_requested(&self) -> bool {
+        false
+    }
+}
+
+/// Whether the run behind `shared` should stop at this batch: a signal for the whole process,
+/// or its observer asking for this run alone.
+pub fn stop_wanted(shared: &SharedObserver) -> bool {
+    super::interrupt::stop_requested() || notify(shared, |o| o.stop_requested())
 }
 
 /// An observer shared with the engine (Burn's `Learner` reports from its own thread).
@@ -147,6 +159,12 @@ impl Fanout {
 }
 
 impl RunObserver for Fanout {
+    fn stop_requested(&self) -> bool {
+        self.observers
+            .iter()
+            .any(|observer| notify(observer, |o| o.stop_requested()))
+    }
+
     fn started(&mut self, start: &RunStart) -> Result<()> {
         self.each(|o| o.started(start))
     }

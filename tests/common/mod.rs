@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod class;
 pub mod fixture;
 pub mod hostile;
 pub mod lab;

@@ -53,6 +53,11 @@ impl Server {
         (Self { child, address }, stderr)
     }
 
+    /// A server already started (its URL read by the caller) at `address`.
+    pub fn adopt(child: Child, address: String) -> Self {
+        Self { child, address }
+    }
+
     /// `http://127.0.0.1:port`.
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
@@ -96,6 +101,19 @@ impl Server {
         headers: &[&str],
         body: &[u8],
     ) -> (u16, String) {
+        let (status, _, body) = self.exchange(method, path, headers, body);
+        (status, body)
+    }
+
+    /// [`Server::with_headers`], answering the response's head too (its status line and
+    /// header lines).
+    pub fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[&str],
+        body: &[u8],
+    ) -> (u16, String, String) {
         let mut stream = self.connect();
         let head = format!(
             "{method} {path} HTTP/1.1\r\n{}Connection: close\r\nContent-Length: {}\r\n\r\n",
@@ -113,22 +131,20 @@ impl Server {
         parse_response(&response)
     }
 
-    /// A bare connection to the server.
-    pub fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(&self.address).expect("the server accepts connections");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(300)))
-            .unwrap();
-        stream
-    }
-
-    /// Follows `GET /api/train/events`, handing each event's JSON to `on_event` until it
-    /// returns false.
-    pub fn follow_events(&self, mut on_event: impl FnMut(serde_json::Value) -> bool) {
+    /// Follows `GET /api/train/events` with these extra header lines (a session's cookie).
+    pub fn follow_events_with(
+        &self,
+        headers: &[&str],
+        mut on_event: impl FnMut(serde_json::Value) -> bool,
+    ) {
         let mut stream = self.connect();
         let head = format!(
-            "GET /api/train/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-            self.address
+            "GET /api/train/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n{}\r\n",
+            self.address,
+            headers
+                .iter()
+                .map(|h| format!("{h}\r\n"))
+                .collect::<String>()
         );
         stream.write_all(head.as_bytes()).unwrap();
         let reader = BufReader::new(stream);
@@ -141,6 +157,21 @@ impl Server {
             }
         }
     }
+
+    /// A bare connection to the server.
+    pub fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.address).expect("the server accepts connections");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(300)))
+            .unwrap();
+        stream
+    }
+
+    /// Follows `GET /api/train/events`, handing each event's JSON to `on_event` until it
+    /// returns false.
+    pub fn follow_events(&self, on_event: impl FnMut(serde_json::Value) -> bool) {
+        self.follow_events_with(&[], on_event)
+    }
 }
 
 impl Drop for Server {
@@ -150,7 +181,7 @@ impl Drop for Server {
     }
 }
 
-fn parse_response(bytes: &[u8]) -> (u16, String) {
+fn parse_response(bytes: &[u8]) -> (u16, String, String) {
     let text = String::from_utf8_lossy(bytes);
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head
@@ -166,7 +197,7 @@ fn parse_response(bytes: &[u8]) -> (u16, String) {
     } else {
         body.to_string()
     };
-    (status, body)
+    (status, head.to_string(), body)
 }
 
 fn dechunk(mut body: &str) -> String {

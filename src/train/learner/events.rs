@@ -16,9 +16,8 @@ use burn::train::{Interrupter, LearnerSummary};
 
 use super::passes::LearnerPasses;
 use crate::error::Error;
-use crate::train::interrupt::stop_requested;
 use crate::train::metrics::EpochMetrics;
-use crate::train::observer::{Pass, Progress, SharedObserver, notify};
+use crate::train::observer::{Pass, Progress, SharedObserver, notify, stop_wanted};
 use crate::train::warmup::warm_up;
 
 /// Epochs completed so far, shared between the renderer, the stopping rule and the engine.
@@ -162,7 +161,7 @@ impl TrainingProgressLogger for LearnerEvents {
         self.progress.batches += 1;
         self.progress.images = items_processed;
         self.report_progress();
-        if stop_requested() && !self.interrupter.should_stop() {
+        if !self.interrupter.should_stop() && stop_wanted(&self.observer) {
             self.interrupter.stop(Some("stop requested by a signal"));
         }
     }

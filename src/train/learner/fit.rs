@@ -16,7 +16,7 @@ use super::events::{EpochLog, LearnerEvents, ObserverError};
 use super::passes::LearnerPasses;
 use super::step::GuardedMlp;
 use super::stop::StopAboveAccuracy;
-use crate::data::Batches;
+use crate::data::{Batches, Order};
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
 use crate::model::{Mlp, MlpConfig, load_into};
@@ -28,7 +28,7 @@ use crate::train::metrics::EpochMetrics;
 /// `done.len() + 1`, after the epochs `done` (restored from `checkpoints` when not empty).
 pub fn fit(job: &Job<'_>, model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
     let (config, train) = (job.config, job.train);
-    let test = Batches::in_order(job.test, EVAL_BATCH_SIZE, job.device);
+    let test = Batches::from_staged(job.test.clone(), EVAL_BATCH_SIZE, Order::File, job.device);
     let resume_from = done.last().map(|e| e.epoch);
     let log: EpochLog = Arc::new(Mutex::new(done));
     let observer_error: ObserverError = Arc::new(Mutex::new(None));
