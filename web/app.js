@@ -271,6 +271,9 @@ onLanguage(() => {
 // ---------- Train ----------
 
 let epochs = [];
+/** The run the latest event was about (an answer that comes after its run's events must not
+ * overwrite what they said). */
+let latestEventRun = null;
 let totalEpochs = "?";
 let diverged = false;
 
@@ -308,8 +311,10 @@ $("train-form").addEventListener("submit", async (event) => {
       setStatus($("train-status"), ["form.nothing_sent"], true);
       return;
     }
-    await api("/api/train", settings);
-    setStatus($("train-status"), ["train.starting"]);
+    const answer = await api("/api/train", settings);
+    // Queued (class mode): the answer says its place (its event may have come first).
+    if (answer.queued) onRunEvent({ type: "queued", ...answer });
+    else if (latestEventRun !== answer.run) setStatus($("train-status"), ["train.starting"]);
   } catch (error) {
     setStatus($("train-status"), problem(error, event.target), true);
   }
@@ -325,6 +330,7 @@ function running(on) {
 }
 
 function onRunEvent(event) {
+  if (event.run) latestEventRun = event.run;
   switch (event.type) {
     case "started":
       epochs = [];
@@ -411,6 +417,18 @@ function onRunEvent(event) {
       break;
     case "idle":
       setStatus($("train-status"), { server: event.message });
+      break;
+    case "queued":
+      // Waiting for a training slot (class mode): Stop takes it out of the queue.
+      running(true);
+      setStatus($("train-status"), () => (event.wait_seconds == null
+        ? t("train.queued", { run: event.run, position: event.position })
+        : t("train.queued.wait", { run: event.run, position: event.position, seconds: Math.round(event.wait_seconds) })));
+      break;
+    case "cancelled":
+      running(false);
+      setStatus($("train-status"), ["train.cancelled", { run: event.run }]);
+      showRuns();
       break;
     case "diverged":
       diverged = true;

@@ -521,6 +521,10 @@ function saveRecord() {
   } catch {
     // Storage off (a private window): the summary still shows this walk.
   }
+  if (typeof sendRecord === "function") {
+    sendRecord({ id: String(backward.walkId), example: backward.exampleName ?? null,
+      questions: backward.steps.filter((s) => s.quiz).length, steps: Object.values(backward.record) });
+  }
 }
 
 /** "3 of 6 right at the first try": shown at the end of the walk, and after each answer. */

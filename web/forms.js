@@ -159,3 +159,5 @@ async function submittedSettings(form, kind, status) {
 
 /** Resolves once the limits are known (forms wait for it before they send anything). */
 const limitsReady = api("/api/limits").then((limits) => { LIMITS = limits; localiseFields(); });
+// Refused (a class page opened without its link): whoever awaits it says so; not an error here.
+limitsReady.catch(() => {});

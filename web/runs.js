@@ -126,8 +126,9 @@ async function useRun(name) {
 
 async function resumeRun(name) {
   try {
-    await api("/api/train/resume", { run: name });
-    setStatus($("train-status"), ["train.resuming", { run: name }]);
+    const answer = await api("/api/train/resume", { run: name });
+    if (answer.queued) onRunEvent({ type: "queued", ...answer });
+    else setStatus($("train-status"), ["train.resuming", { run: name }]);
     $("resume").hidden = true;
   } catch (error) {
     setStatus($("train-status"), problem(error), true);
@@ -141,7 +142,7 @@ function endWords(end, name) {
   const kept = end.epoch > 0 ? t("end.kept", { run: name, epoch: end.epoch }) : t("end.none", { run: name });
   switch (end.cause) {
     case "finished": return t("end.finished", { epoch: end.epoch });
-    case "stopped": return t("end.stopped", { kept });
+    case "stopped": return t(end.by === "teacher" ? "end.stopped.teacher" : "end.stopped", { kept });
     case "idle": return t("end.idle", { seconds: end.seconds, kept });
     case "diverged": return t("end.diverged", { epoch: end.diverged_at.epoch, step: end.diverged_at.step, kept });
     default: return t("end.failed", { error: end.error ?? end.message, kept });

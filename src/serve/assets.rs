@@ -16,7 +16,7 @@ use axum::routing::get;
 use super::state::SharedState;
 
 /// Each script of the page, by the path it is served at, in the order the page loads them.
-const SCRIPTS: [(&str, &str); 14] = [
+const SCRIPTS: [(&str, &str); 15] = [
     // KaTeX 0.19.1 (MIT, web/katex/LICENSE), from the npm registry: the equations typeset.
     (
         "/katex/katex.min.js",
@@ -27,6 +27,7 @@ const SCRIPTS: [(&str, &str); 14] = [
     ("/heat.js", include_str!("../../web/heat.js")),
     ("/charts.js", include_str!("../../web/charts.js")),
     ("/app.js", include_str!("../../web/app.js")),
+    ("/class.js", include_str!("../../web/class.js")),
     ("/confusion.js", include_str!("../../web/confusion.js")),
     ("/forms.js", include_str!("../../web/forms.js")),
     ("/runs.js", include_str!("../../web/runs.js")),

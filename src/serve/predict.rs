@@ -34,12 +34,20 @@ pub async fn blocking<T: Send + 'static>(
 
 /// The model `lab`'s page uses, or 409 when it has none that loads.
 pub fn model_or_conflict(state: &SharedState, lab: &Lab) -> Result<Arc<LoadedModel>, ApiError> {
-    lab.loaded_model(&state.device).map_err(|e| {
-        ApiError::conflict(format!(
-            "no usable model yet ({}); train one in the Train panel",
-            super::reply::api_words(&e.to_string())
-        ))
-    })
+    lab.loaded_model(&state.device)
+        .map_err(|e| ApiError::conflict(no_model_words(state, &e)))
+}
+
+/// Why there is no model, as the page says it: with the library's reason for one person on
+/// their own machine; without it (it names the server's files) in class mode.
+fn no_model_words(state: &SharedState, error: &crate::Error) -> String {
+    if state.class().is_some() {
+        return "no usable model yet; train one in the Train panel".to_string();
+    }
+    format!(
+        "no usable model yet ({}); train one in the Train panel",
+        super::reply::api_words(&error.to_string())
+    )
 }
 
 /// `GET /api/model`: the trained model's architecture, settings and epochs, or
@@ -52,6 +60,10 @@ pub async fn model_info(
         let lab = caller.lab;
         let loaded = match lab.loaded_model(&state.device) {
             Ok(loaded) => loaded,
+            Err(e) if state.class().is_some() => {
+                let reason = no_model_words(&state, &e);
+                return Ok(Json(json!({ "trained": false, "reason": reason })));
+            }
             Err(e) => return Ok(Json(json!({ "trained": false, "reason": e.to_string() }))),
         };
         let dir = lab.chosen_dir();
@@ -65,7 +77,7 @@ pub async fn model_info(
             "engine": choice_name(config.engine),
             "lr": config.lr,
             "epochs": epochs_json(&epochs),
-            "artifact_dir": dir.root().display().to_string(),
+            "artifact_dir": super::training::shown_dir(&state, dir.root()),
             "run": lab.chosen_name(),
         })))
     })
