@@ -83,7 +83,7 @@ const problem = (who, what) => { stats.problems.push(`${who}: ${what}`); };
 
 // ---- the server ------------------------------------------------------------------------
 const dir = mkdtempSync(join(tmpdir(), "class-load-"));
-let server = null;
+let server = null, serverGone = null; // serverGone: how the server ended, if it did before the end
 const stderrTail = [];
 function cleanup() {
   if (server && server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
@@ -113,6 +113,7 @@ async function startServer() {
   const args = ["serve", "--class", "--port", "0", "--artifact-dir", dir];
   if (opts.workers !== null) args.push("--workers", String(opts.workers));
   server = spawn(opts.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  server.on("exit", (code, sig) => { serverGone ??= `the server exited (${code ?? sig}) during the load`; });
   server.stderr.setEncoding("utf8").on("data", (text) => {
     for (const line of text.split("\n").filter(Boolean)) { stderrTail.push(line); if (stderrTail.length > 40) stderrTail.shift(); }
   });
@@ -145,6 +146,7 @@ class Student {
 
   /** One request; records its status and, for predict/backward, its latency. */
   async call(method, path, body, kind) {
+    if (serverGone) return { status: 0, ok: false };
     await this.pace();
     stats.requests++;
     const headers = { ...(this.cookie ? { Cookie: `backprop_class=${this.cookie}` } : {}),
@@ -213,7 +215,7 @@ class Student {
     };
     const interval = { start: null, end: null };
     let posting = null;
-    while (end === null && !refused && now() < deadline) {
+    while (end === null && !refused && !serverGone && now() < deadline) {
       await this.pace();
       stats.requests++;
       abort = new AbortController();
@@ -250,7 +252,7 @@ class Student {
         }
         if (!end && !refused) problem(this.who, `the event stream of ${run ?? "the run"} closed before its end: following again`);
       } catch (e) {
-        if (end || refused || now() >= deadline) break;
+        if (end || refused || serverGone || now() >= deadline) break;
         stats.network++;
         problem(this.who, `events of ${run ?? "the run"}: ${e.cause?.code ?? e.name}: ${e.message}`);
         await sleep(1000);
@@ -260,7 +262,8 @@ class Student {
     if (refused || !posted) return;
     if (end === null) {
       stats.runs.lost++;
-      return problem(this.who, `${run ?? "the run"} lost: no end within ${RUN_TIMEOUT_MS / 1000} s (${started === null ? "never started" : "stuck training"})`);
+      const when = serverGone ? "before the server went" : `within ${RUN_TIMEOUT_MS / 1000} s`;
+      return problem(this.who, `${run ?? "the run"} lost: no end ${when} (${started === null ? "never started" : "stuck training"})`);
     }
     if (end.type !== "saved") { stats.runs[end.type === "failed" ? "failed" : "stopped"]++; return; }
     stats.runs.finished++;
@@ -305,7 +308,7 @@ const report = { students: opts.students, spread_s: opts.spread, workers: links.
     stats.training.filter((t) => t.end).map((t) => (t.end - t.start) / 1000)),
   // Seen from the clients: one run's end and the next one's start (ms apart on the server) come
   // on two streams and may cross on the way, so overlaps shorter than OVERLAP_MS do not count.
-  most_training_at_once: Math.max(0, ...stats.training.map((a) => stats.training.filter((b) => b.start <= a.start && (b.end ?? Infinity) > a.start + OVERLAP_MS).length)),
+  most_training_at_once: Math.max(0, ...stats.training.map((a) => stats.training.filter((b) => b === a || (b.start <= a.start && (b.end ?? Infinity) > a.start + OVERLAP_MS)).length)),
   queue_wait_s: { n: stats.queueWaits.length, median: pct(stats.queueWaits, 50), max: stats.queueWaits.length ? Math.max(...stats.queueWaits) : null },
   runs: { asked: opts.students, ...stats.runs }, memory_mib: { peak_vmhwm: mem.hwm, rss_at_end: mem.rss, max_rss_sampled: stats.maxRss ?? null },
   wall_s: wall, cpu: { model: cpu, cores: cpus().length } };
@@ -330,10 +333,10 @@ const r = report.runs;
 out.push(`runs: asked ${r.asked}, refused ${r.refused}, started ${r.started}, finished ${r.finished}, stopped ${r.stopped}, failed ${r.failed}, lost ${r.lost}`);
 out.push(`server memory: peak (VmHWM) ${fmt(mem.hwm, 1)} MiB, resident at the end (VmRSS) ${fmt(mem.rss, 1)} MiB`);
 
-const why = [];
+const why = serverGone ? [serverGone] : [];
 if (errors["5xx"]) why.push(`${errors["5xx"]} server error(s) (5xx)`);
 if (errors.network) why.push(`${errors.network} network error(s)`);
-if (r.lost) why.push(`${r.lost} run(s) lost (no end within ${RUN_TIMEOUT_MS / 1000} s)`);
+if (r.lost) why.push(`${r.lost} run(s) lost (no end)`);
 if (r.finished < r.asked) why.push(`${r.asked - r.finished} of ${r.asked} run(s) did not finish`);
 report.passed = why.length === 0;
 report.failures = why;

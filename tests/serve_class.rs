@@ -412,3 +412,131 @@ fn the_class_limits_are_enforced() {
     assert_eq!(status, 429, "{body}");
     drop(first);
 }
+
+#[test]
+fn https_serves_the_class_with_secure_cookies_and_refuses_plain_http() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED the HTTPS test: node not found (its client speaks TLS here)");
+        return;
+    }
+    let tls = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tls");
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (tls.join("cert.pem"), tls.join("key.pem"));
+    let class = ClassServer::start(
+        dir.path(),
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        class.banner.contains("Student link: https://"),
+        "{}",
+        class.banner
+    );
+    // Node's HTTPS client, trusting the test's certificate: join, then the API with the cookie.
+    let script = r#"
+const https = require("https");
+const [address, link, ca] = process.argv.slice(1);
+const [host, port] = address.split(":");
+const get = (path, cookie) => new Promise((done, fail) => {
+  https.get({ host, port, path, ca: require("fs").readFileSync(ca), servername: "localhost",
+    headers: cookie ? { Cookie: cookie } : {} }, (res) => {
+    let body = ""; res.on("data", (d) => body += d); res.on("end", () => done({ res, body }));
+  }).on("error", fail);
+});
+(async () => {
+  const joined = await get(link);
+  const cookie = joined.res.headers["set-cookie"][0];
+  const session = await get("/api/session", cookie.split(";")[0]);
+  console.log(JSON.stringify({ status: joined.res.statusCode, cookie, session: session.body }));
+})().catch((e) => { console.error(e.message); process.exit(1); });
+"#;
+    let output = std::process::Command::new("node")
+        .args(["-e", script])
+        .arg(&class.server.address)
+        .arg(&class.student_link)
+        .arg(&cert)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answer: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(answer["status"], 303, "{answer}");
+    let cookie = answer["cookie"].as_str().unwrap();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    assert!(
+        answer["session"]
+            .as_str()
+            .unwrap()
+            .contains("\"role\":\"student\"")
+    );
+    // Plain HTTP to the HTTPS port gets no answer: the connection is closed.
+    let (status, _) = class.server.get("/api/session");
+    assert_eq!(status, 0, "plain HTTP answered");
+}
+
+#[test]
+fn bad_class_and_tls_flags_get_one_line_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let tls = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tls");
+    let (cert, key) = (
+        tls.join("cert.pem").display().to_string(),
+        tls.join("key.pem").display().to_string(),
+    );
+    let serve = |flags: &[&str]| {
+        let mut args = vec!["serve", "--port", "0", "--artifact-dir", out];
+        args.extend_from_slice(flags);
+        args.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    for (flags, words) in [
+        (vec!["--workers", "2"], "--workers: only with --class"),
+        (vec!["--new-links"], "--new-links: only with --class"),
+        (
+            vec!["--class", "--workers", "0"],
+            "--workers: must be between 1 and 256",
+        ),
+        (vec!["--class", "--max-sessions", "0"], "--max-sessions"),
+        (vec!["--class", "--session-rate", "5000"], "--session-rate"),
+        (
+            vec!["--class", "--memory-budget-mb", "1"],
+            "--memory-budget-mb",
+        ),
+        (
+            vec!["--class", "--class-max-epochs", "0"],
+            "--class-max-epochs",
+        ),
+        (
+            vec!["--class", "--class-max-activations", "10"],
+            "--class-max-activations",
+        ),
+        (
+            vec!["--class", "--public-url", "lab.school.example"],
+            "--public-url",
+        ),
+        (
+            vec!["--tls-cert", "/nonexistent.pem", "--tls-key", &key],
+            "--tls-cert",
+        ),
+        (vec!["--tls-cert", &key, "--tls-key", &key], "--tls-cert"),
+        (vec!["--tls-cert", &cert, "--tls-key", &cert], "--tls-key"),
+    ] {
+        let args = serve(&flags);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::fails(&args, words);
+    }
+}

@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::args::{ArtifactArgs, RunArgs};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -33,6 +34,13 @@ pub struct ServeArgs {
     /// slower or idle connection is closed (408 for a body).
     #[arg(long, default_value_t = DEFAULT_REQUEST_TIMEOUT.as_secs())]
     request_timeout: u64,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key); session cookies are then
+    /// marked Secure.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     #[command(flatten)]
     class: ClassArgs,
 }
@@ -82,8 +90,9 @@ struct ClassArgs {
 }
 
 impl ClassArgs {
-    /// The class's setup, or `None` without `--class` (then no class flag may be given).
-    fn setup(&self) -> Result<Option<ClassSetup>> {
+    /// The class's setup, or `None` without `--class` (then no class flag may be given);
+    /// `https` when the server speaks HTTPS itself.
+    fn setup(&self, https: bool) -> Result<Option<ClassSetup>> {
         let range = |flag: &str, value: u64, min: u64, max: u64| {
             if (min..=max).contains(&value) {
                 Ok(())
@@ -151,10 +160,11 @@ impl ClassArgs {
                 requests_per_second: rate,
                 burst: 3.0 * rate,
                 max_streams: self.max_streams,
-                https: self
-                    .public_url
-                    .as_deref()
-                    .is_some_and(|u| u.starts_with("https://")),
+                https: https
+                    || self
+                        .public_url
+                        .as_deref()
+                        .is_some_and(|u| u.starts_with("https://")),
             },
             workers: self.workers,
             public_url: self.public_url.clone(),
@@ -183,7 +193,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             args.request_timeout
         )));
     }
-    let class = args.class.setup()?;
+    let class = args.class.setup(args.tls_cert.is_some())?;
     serve(ServeOptions {
         host: args.host,
         port: args.port,
@@ -193,5 +203,6 @@ pub fn run(args: ServeArgs) -> Result<()> {
         idle_stop: Duration::from_secs(args.idle_stop),
         request_timeout: Duration::from_secs(args.request_timeout),
         class,
+        tls: args.tls_cert.zip(args.tls_key),
     })
 }

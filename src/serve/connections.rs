@@ -12,6 +12,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
 
 /// Default time a client has to send a request's headers, and then its body.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -40,9 +41,15 @@ pub fn connection_cap() -> usize {
     })
 }
 
-/// Accepts connections for ever, serving `app` on each; a connection over the cap is closed at
-/// once, and one whose request headers take longer than `timeout` is closed then.
-pub async fn serve_connections(listener: TcpListener, app: Router, timeout: Duration) {
+/// Accepts connections for ever, serving `app` on each (over TLS when `tls` is given); a
+/// connection over the cap is closed at once, and one whose TLS handshake or request headers
+/// take longer than `timeout` is closed then.
+pub async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    timeout: Duration,
+    tls: Option<TlsAcceptor>,
+) {
     let open = Arc::new(Semaphore::new(connection_cap()));
     loop {
         let stream = match listener.accept().await {
@@ -58,15 +65,35 @@ pub async fn serve_connections(listener: TcpListener, app: Router, timeout: Dura
             continue;
         };
         let service = TowerToHyperService::new(app.clone());
+        let tls = tls.clone();
         tokio::spawn(async move {
             let _ = stream.set_nodelay(true);
-            let connection = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(timeout)
-                .serve_connection(TokioIo::new(stream), service);
-            // A client that goes away or times out ends its connection: nothing to report.
-            let _ = connection.await;
+            match tls {
+                None => serve_one(stream, service, timeout).await,
+                Some(acceptor) => {
+                    // A client that never finishes its handshake (or speaks plain HTTP to the
+                    // HTTPS port) is closed like one that never sends its headers.
+                    if let Ok(Ok(secure)) =
+                        tokio::time::timeout(timeout, acceptor.accept(stream)).await
+                    {
+                        serve_one(secure, service, timeout).await;
+                    }
+                }
+            }
             drop(permit);
         });
     }
+}
+
+/// HTTP/1.1 on one connection until it ends.
+async fn serve_one<I>(io: I, service: TowerToHyperService<Router>, timeout: Duration)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeout)
+        .serve_connection(TokioIo::new(io), service);
+    // A client that goes away or times out ends its connection: nothing to report.
+    let _ = connection.await;
 }

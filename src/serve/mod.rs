@@ -26,6 +26,7 @@ mod server;
 mod session;
 mod state;
 mod teacher;
+mod tls;
 mod training;
 mod web_observer;
 

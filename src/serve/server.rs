@@ -46,6 +46,8 @@ pub struct ServeOptions {
     pub request_timeout: std::time::Duration,
     /// Class mode (`--class`) and its limits; `None`: one person's lab.
     pub class: Option<ClassSetup>,
+    /// HTTPS: the certificate chain and the private key (PEM files).
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// What `serve --class` adds.
@@ -105,6 +107,10 @@ pub fn router(state: SharedState, allowed: AllowedHosts) -> Router {
 
 /// Loads the data, binds, prints the URL, and serves until Ctrl-C.
 pub fn serve(options: ServeOptions) -> Result<()> {
+    let tls = match &options.tls {
+        Some((cert, key)) => Some(super::tls::acceptor(cert, key)?),
+        None => None,
+    };
     let device = options.backend.device()?;
     let data = Mnist::load(&options.data_dir)?;
     let state = Arc::new(app_state(&options, data, device)?);
@@ -126,7 +132,12 @@ pub fn serve(options: ServeOptions) -> Result<()> {
                 "warning: serving on {bound}, reachable from other machines; the page has no login (serve --class gives one)"
             );
         }
-        let base = base_url(bound, options.class.as_ref().and_then(|c| c.public_url.as_deref()));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base = base_url(
+            scheme,
+            bound,
+            options.class.as_ref().and_then(|c| c.public_url.as_deref()),
+        );
         // One write, so that a reader of the first line gets the links with it.
         let mut banner = format!("The backprop lab is at {base}/ (Ctrl-C stops it)\n");
         if let Some(class) = state.class() {
@@ -151,6 +162,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
                 listener,
                 router(state, allowed_hosts(bound, &options)),
                 options.request_timeout,
+                tls,
             ) => Ok(()),
             _ = tokio::signal::ctrl_c() => {
                 crate::train::interrupt::request_stop();
@@ -258,9 +270,9 @@ fn machine_name() -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The base of the links the server prints: `--public-url`, or `http://` and the address it
+/// The base of the links the server prints: `--public-url`, or `http(s)://` and the address it
 /// listens on (for every interface: this machine's address on its network, if it has one).
-fn base_url(bound: SocketAddr, public_url: Option<&str>) -> String {
+fn base_url(scheme: &str, bound: SocketAddr, public_url: Option<&str>) -> String {
     if let Some(url) = public_url {
         return url.trim_end_matches('/').to_string();
     }
@@ -269,7 +281,7 @@ fn base_url(bound: SocketAddr, public_url: Option<&str>) -> String {
     } else {
         bound.ip()
     };
-    format!("http://{}", SocketAddr::new(ip, bound.port()))
+    format!("{scheme}://{}", SocketAddr::new(ip, bound.port()))
 }
 
 /// The address this machine uses on its network (a UDP socket "connected" to a documentation

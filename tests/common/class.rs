@@ -44,8 +44,9 @@ impl ClassServer {
         let teacher = link("Teacher link:");
         let address = student
             .strip_prefix("http://")
+            .or_else(|| student.strip_prefix("https://"))
             .and_then(|rest| rest.split('/').next())
-            .expect("the link is http://address/…")
+            .expect("the link is http(s)://address/…")
             .to_string();
         let path = |url: &str| url[url.find("/join/").expect("a /join/ link")..].to_string();
         Self {
