@@ -15,7 +15,8 @@
 // Run (after `cargo build --release`), from the repository root:
 //   node benches/class_load.mjs --students 30
 // Options: --students S (30)  --spread SECONDS (60)  --binary PATH (target/release/backprop)
-//          --workers W  --epochs E (1)  --train-limit N (2000)  --seed N (1)  --json FILE
+//          --workers W  --epochs E (2)  --train-limit N (60000)  --hidden H (132: the lab's)
+//          --seed N (1)  --json FILE
 // Node 18+, no npm packages.
 
 import { spawn, spawnSync } from "node:child_process";
@@ -32,7 +33,7 @@ const OVERLAP_MS = 50; // runs seen training at once overlap by more than this
 
 // ---- options ---------------------------------------------------------------------------
 const opts = { students: 30, spread: 60, binary: join(REPO, "target/release/backprop"),
-  workers: null, json: null, epochs: 1, "train-limit": 2000, seed: 1 };
+  workers: null, json: null, epochs: 2, "train-limit": 60000, hidden: 132, seed: 1 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const key = argv[i].replace(/^--/, "");
@@ -44,7 +45,7 @@ for (let i = 0; i < argv.length; i++) {
 if (opts.students < 1) usage("--students must be at least 1");
 opts.binary = resolve(opts.binary);
 function usage(why) {
-  console.error(`${why}\nusage: node benches/class_load.mjs [--students S] [--spread SECONDS] [--binary PATH] [--workers W] [--epochs E] [--train-limit N] [--seed N] [--json FILE]`);
+  console.error(`${why}\nusage: node benches/class_load.mjs [--students S] [--spread SECONDS] [--binary PATH] [--workers W] [--epochs E] [--train-limit N] [--hidden H] [--seed N] [--json FILE]`);
   process.exit(2);
 }
 
@@ -231,7 +232,7 @@ class Student {
         }
         if (!posted) { // the stream is open: press Train
           posted = true;
-          posting = this.call("POST", "/api/train", { epochs: opts.epochs, train_limit: opts["train-limit"], hidden: [32] })
+          posting = this.call("POST", "/api/train", { epochs: opts.epochs, train_limit: opts["train-limit"], hidden: [opts.hidden] })
             .then((answer) => {
               if (answer.status === 202) { accepted = now(); run = answer.json.run; } else { refused = true; stats.runs.refused++; }
               look();
@@ -315,7 +316,7 @@ const report = { students: opts.students, spread_s: opts.spread, workers: links.
 
 const line = (cells, widths) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ").trimEnd();
 const out = [];
-out.push(`class load: ${report.students} students joined over ${opts.spread} s; ${links.workers} worker(s); runs of ${opts.epochs} epoch(s) on ${opts["train-limit"]} images, hidden [32]`);
+out.push(`class load: ${report.students} students joined over ${opts.spread} s; ${links.workers} worker(s); runs of ${opts.epochs} epoch(s) on ${opts["train-limit"]} images, hidden [${opts.hidden}]`);
 out.push(`machine: ${cpu}, ${report.cpu.cores} cores; wall time ${fmt(wall, 1)} s`);
 out.push(`requests: ${report.requests}; errors: 409 ${errors["409"]}, 429 ${errors["429"]}, other 4xx ${errors.other_4xx}, 5xx ${errors["5xx"]}, network ${errors.network}` +
   (statuses.length ? `  (by status: ${statuses.map(([k, v]) => `${k}×${v}`).join(", ")})` : ""));

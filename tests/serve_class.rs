@@ -540,3 +540,34 @@ fn bad_class_and_tls_flags_get_one_line_naming_the_flag() {
         common::fails(&args, words);
     }
 }
+
+#[test]
+fn a_small_simulated_class_is_served_without_an_error_or_a_lost_run() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED the simulated class: node not found");
+        return;
+    }
+    // benches/class_load.mjs, small: 4 students joining over 3 s, each a short run.
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/class_load.mjs");
+    let output = std::process::Command::new("node")
+        .arg(harness)
+        .args(["--binary", env!("CARGO_BIN_EXE_backprop")])
+        .args(["--students", "4", "--spread", "3", "--workers", "1"])
+        .args(["--epochs", "1", "--train-limit", "3000", "--hidden", "32"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    eprintln!("{report}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "the simulated class failed:\n{report}"
+    );
+    assert!(
+        report.contains("5xx 0") && report.contains("finished 4"),
+        "{report}"
+    );
+}

@@ -2,9 +2,11 @@
 //! the resident memory, plus what the runs already waiting and the new one will add, would pass
 //! it, rather than the server being killed by the system when memory runs out.
 
-/// What one run from the page adds to the server's resident memory, at most, with the lab's
-/// settings or the class's bounds: its model, its optimizer's state, its batches and the
-/// intermediate tensors of a step (the MNIST splits are staged once for all runs).
+/// What one run from the page is reckoned to add to the server's resident memory: its model,
+/// its optimizer's state, its batches and the intermediate tensors of a step (the MNIST splits
+/// are staged once for all runs). The lab's network adds about 22 MiB (benches/class_load.mjs:
+/// 567 MiB at the peak with four runs at once, 502 with one); the reserve covers a class's
+/// largest runs (2²⁰ activations, `serve --class-max-activations`).
 pub const RUN_RESERVE_MB: u64 = 96;
 
 /// The budget and what a run is reckoned to add.

@@ -77,7 +77,7 @@ pub async fn model_info(
             "engine": choice_name(config.engine),
             "lr": config.lr,
             "epochs": epochs_json(&epochs),
-            "artifact_dir": super::training::shown_dir(&state, dir.root()),
+            "artifact_dir": state.shown_dir(dir.root()),
             "run": lab.chosen_name(),
         })))
     })

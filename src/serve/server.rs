@@ -114,6 +114,10 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let device = options.backend.device()?;
     let data = Mnist::load(&options.data_dir)?;
     let state = Arc::new(app_state(&options, data, device)?);
+    if state.class().is_some() {
+        // A class trains from the start: the data is staged now, once, not on the first run.
+        state.staged();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

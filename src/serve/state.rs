@@ -108,6 +108,22 @@ impl AppState {
         }
     }
 
+    /// A directory as the page shows it: in full for one person on their own machine; in
+    /// class mode from the lab's own folder (`runs/run-3`), never the server's paths.
+    pub fn shown_dir(&self, dir: &std::path::Path) -> String {
+        if self.class().is_none() {
+            return dir.display().to_string();
+        }
+        let mut parts: Vec<String> = dir
+            .components()
+            .rev()
+            .take(2)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        parts.reverse();
+        parts.join("/")
+    }
+
     /// The class, in class mode.
     pub fn class(&self) -> Option<&Arc<Class>> {
         match &self.mode {

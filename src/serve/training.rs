@@ -203,7 +203,7 @@ fn run(state: SharedState, lab: SharedLab, name: String, job: Job, stop: Arc<Ato
                 "test_accuracy": last.test_accuracy,
                 "epochs": outcome.epochs.len(),
                 "seconds": outcome.seconds,
-                "artifact_dir": shown_dir(&state, dir.root()),
+                "artifact_dir": state.shown_dir(dir.root()),
                 "in_use": adopted,
             });
             (end, event)
@@ -247,22 +247,6 @@ fn run(state: SharedState, lab: SharedLab, name: String, job: Job, stop: Arc<Ato
     // Told and freed under one lock: a page that starts the next run on this event gets its
     // 202, and the next run's history never holds this run's end.
     state.scheduler.finish(&lab, last_event);
-}
-
-/// A directory as the page shows it: in full for one person on their own machine; in class
-/// mode from the lab's own folder (`runs/run-3`), never the server's paths.
-pub fn shown_dir(state: &SharedState, dir: &std::path::Path) -> String {
-    if state.class().is_none() {
-        return dir.display().to_string();
-    }
-    let mut parts: Vec<String> = dir
-        .components()
-        .rev()
-        .take(2)
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.reverse();
-    parts.join("/")
 }
 
 /// `POST /api/train/stop`: asks the lab's run to stop at the next batch (200), takes its
