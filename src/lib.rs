@@ -19,6 +19,7 @@ pub mod artifacts;
 pub mod backend;
 pub mod backward;
 pub mod cli;
+pub mod csv;
 pub mod data;
 pub mod error;
 pub mod evaluate;

@@ -24,6 +24,7 @@ use super::runs::lab_runs;
 use super::session::Caller;
 use super::state::SharedState;
 use super::training::stop_lab;
+use crate::csv::csv_field;
 
 /// The class, when the caller is its teacher.
 fn teacher_class(state: &SharedState, caller: &Caller) -> Result<Arc<Class>, ApiError> {
@@ -125,17 +126,6 @@ pub async fn stop(
     stop_lab(&state, &student.lab, Cause::StoppedByTeacher)
 }
 
-/// A CSV field: quoted, its quotes doubled, and a leading `=`, `+`, `-` or `@` made text (a
-/// spreadsheet would read it as a formula).
-fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
 /// `GET /api/class/runs.csv`: one row per run of every student.
 pub async fn runs_csv(
     State(state): State<SharedState>,
@@ -201,15 +191,4 @@ pub async fn runs_csv(
         ],
         text,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("Zoé \"Z\""), "\"Zoé \"\"Z\"\"\"");
-        assert_eq!(csv_field("=1+1"), "\"'=1+1\"");
-    }
 }
