@@ -42,11 +42,18 @@ async function startClass() {
   }
 }
 
+/** A member's name as the page says it: the one they gave, or "Student N" in the page's
+ * language. */
+function nameOf(person, role = "student") {
+  if (person.named) return person.name;
+  return role === "teacher" ? t("class.teacher_name") : t("class.student_name", { number: person.number });
+}
+
 /** The student's (or teacher's) line: who the page is for, and the name form. */
 function showYou() {
   $("you").hidden = false;
   say($("you-line"), () => t(classSession.role === "teacher" ? "class.you.teacher" : "class.you.student",
-    { name: classSession.name }));
+    { name: nameOf(classSession, classSession.role) }));
   $("you-name").value = classSession.named ? classSession.name : "";
 }
 
@@ -133,7 +140,7 @@ function drawClass() {
     "class.col.now", "class.col.best", "class.col.record", "class.col.action"]);
   for (const student of data.students) {
     const row = table.insertRow();
-    cell(row, student.name);
+    cell(row, nameOf(student));
     cell(row, timeOf(student.joined));
     cell(row, timeOf(student.last_seen));
     cell(row, String(student.runs.length));
@@ -175,7 +182,7 @@ function drawBest(data) {
     const row = table.insertRow();
     const s = run.settings;
     cell(row, String(index + 1));
-    cell(row, student.name);
+    cell(row, nameOf(student));
     cell(row, run.name);
     cell(row, `${s.widths.join("-")} ${s.activation}, η ${decimals(String(s.lr))}, ${t("class.epochs")} ${s.epochs}`);
     cell(row, `${fixed(runAccuracy(run), 2)} %`);

@@ -55,6 +55,7 @@ fn student_json(state: &SharedState, member: &Member) -> Value {
     json!({
         "number": member.number,
         "name": member.display_name(),
+        "named": member.name.lock().expect("name lock").is_some(),
         "joined": member.joined,
         "last_seen": member.last_seen.load(std::sync::atomic::Ordering::Relaxed),
         "runs": lab_runs(lab),
