@@ -148,9 +148,11 @@ fn run(
         }
     };
 
+    // The checkpoint writer first: when the caller hears that the run started or that an epoch
+    // ended, its settings and that epoch are already on disk (a server lists them at once).
     let observers = shared(Fanout::new(vec![
-        observer,
         shared(CheckpointWriter::new(checkpoints.clone())),
+        observer,
     ]));
     let (train, test) = match staged {
         Some(staged) => (

@@ -5,11 +5,13 @@
 //! students join by link, each with a lab of their own, runs share a fair queue, and the
 //! teacher has a view of the class.
 
+mod address;
 mod assets;
 mod backward;
 mod bounds;
 mod class;
 mod connections;
+mod events;
 mod guard;
 mod join;
 mod lab;
@@ -30,9 +32,10 @@ mod tls;
 mod training;
 mod web_observer;
 
+pub use address::url_host;
 pub use bounds::RunBounds;
 pub use class::ClassOptions;
 pub use connections::DEFAULT_REQUEST_TIMEOUT;
 pub use requests::MAX_PAGE_ACTIVATIONS;
-pub use server::{ClassSetup, ServeOptions, serve, url_host};
+pub use server::{ClassSetup, ServeOptions, serve};
 pub use training::DEFAULT_IDLE_STOP;

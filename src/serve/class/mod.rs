@@ -6,25 +6,26 @@
 //! are kept in `class/members.json`, so sessions and runs survive a restart.
 
 pub mod bucket;
+mod codes;
+mod member;
 pub mod names;
 pub mod secret;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::lab::{Lab, SharedLab};
+use super::lab::Lab;
 use crate::artifacts::ArtifactDir;
 use crate::files::write_atomic;
 use bucket::Bucket;
+use codes::Codes;
+pub use member::{Member, Role};
 use secret::{looks_like_secret, random_hex, same_secret};
-
-/// Bytes of a link's code (128 bits).
-pub const CODE_BYTES: usize = 16;
 
 /// Bytes of a session id (256 bits).
 pub const SESSION_BYTES: usize = 32;
@@ -34,14 +35,6 @@ pub const COOKIE: &str = "backprop_class";
 
 /// The folder of the artifact directory that class mode keeps its state in.
 pub const CLASS_DIR: &str = "class";
-
-/// What a member may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Student,
-    Teacher,
-}
 
 /// The class's limits, from the command line.
 #[derive(Debug, Clone)]
@@ -60,38 +53,6 @@ pub struct ClassOptions {
     pub https: bool,
 }
 
-/// One member of the class: a browser that joined by a link.
-pub struct Member {
-    /// The session id its cookie holds.
-    id: String,
-    pub role: Role,
-    /// 1, 2, … in order of joining (per role).
-    pub number: u32,
-    /// The name it gave, if any.
-    pub name: Mutex<Option<String>>,
-    /// Unix seconds.
-    pub joined: u64,
-    pub last_seen: AtomicU64,
-    pub lab: SharedLab,
-    bucket: Mutex<Bucket>,
-    /// Event streams it holds open.
-    pub streams: AtomicUsize,
-}
-
-impl Member {
-    /// The name it gave, or "Student N" / "Teacher".
-    pub fn display_name(&self) -> String {
-        if let Some(name) = self.name.lock().expect("name lock").clone() {
-            return name;
-        }
-        match self.role {
-            Role::Student => format!("Student {}", self.number),
-            Role::Teacher if self.number == 1 => "Teacher".into(),
-            Role::Teacher => format!("Teacher {}", self.number),
-        }
-    }
-}
-
 /// What `members.json` keeps of a member.
 #[derive(Serialize, Deserialize)]
 struct Saved {
@@ -101,13 +62,6 @@ struct Saved {
     name: Option<String>,
     joined: u64,
     last_seen: u64,
-}
-
-/// The two links' codes.
-#[derive(Serialize, Deserialize, Clone)]
-struct Codes {
-    student: String,
-    teacher: String,
 }
 
 /// The class: its codes, its members and their labs.
@@ -137,27 +91,7 @@ impl Class {
             ))
         };
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir.display().to_string(), e))?;
-        let codes_path = dir.join("codes.json");
-        let kept = std::fs::read_to_string(&codes_path)
-            .ok()
-            .and_then(|text| serde_json::from_str::<Codes>(&text).ok())
-            .filter(|c| {
-                looks_like_secret(&c.student, CODE_BYTES)
-                    && looks_like_secret(&c.teacher, CODE_BYTES)
-            });
-        let codes = match kept {
-            Some(codes) if !options.new_links => codes,
-            _ => {
-                let codes = Codes {
-                    student: random_hex(CODE_BYTES).map_err(|e| io("codes", e))?,
-                    teacher: random_hex(CODE_BYTES).map_err(|e| io("codes", e))?,
-                };
-                let text = serde_json::to_string_pretty(&codes).expect("codes are JSON");
-                write_atomic(&codes_path, text.as_bytes())?;
-                restrict(&codes_path);
-                codes
-            }
-        };
+        let codes = Codes::open(&dir, options.new_links)?;
         let class = Self {
             dir,
             main,
@@ -355,14 +289,8 @@ impl Class {
         let text = serde_json::to_string_pretty(&saved).expect("members are JSON");
         let path = self.members_path();
         match write_atomic(&path, text.as_bytes()) {
-            Ok(()) => restrict(&path),
+            Ok(()) => codes::restrict(&path),
             Err(e) => eprintln!("warning: cannot write {} ({e})", path.display()),
         }
     }
-}
-
-/// Only the server's own user may read a file of secrets.
-fn restrict(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
 }
