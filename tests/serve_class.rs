@@ -566,3 +566,23 @@ fn a_small_simulated_class_is_served_without_an_error_or_a_lost_run() {
         "{report}"
     );
 }
+
+#[test]
+fn past_the_memory_budget_a_new_run_is_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    // The server alone holds more than 64 MB (MNIST, staged once): no run fits.
+    let class = ClassServer::start(dir.path(), &["--memory-budget-mb", "64"]);
+    let student = class.student();
+    let (status, body) = student.post("/api/train", &short_run(1000));
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("--memory-budget-mb"), "{body}");
+    // Nothing was started or queued, and the rest of the page still answers.
+    assert!(runs(&student).is_empty());
+    assert_eq!(student.get("/api/limits").0, 200);
+    let teacher = class.teacher();
+    let view = teacher.json("GET", "/api/class", "");
+    assert_eq!(
+        (view["training"].clone(), view["queued"].clone()),
+        (0.into(), 0.into())
+    );
+}
