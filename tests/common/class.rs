@@ -151,3 +151,16 @@ impl Member<'_> {
         self.server.follow_events_with(&[&cookie], on_event)
     }
 }
+
+/// A short run: one epoch on the first `images` training images.
+pub fn short_run(images: usize) -> String {
+    format!(r#"{{"epochs": 1, "train_limit": {images}, "hidden": [32]}}"#)
+}
+
+/// The runs `/api/runs` lists for `member`.
+pub fn runs(member: &Member) -> Vec<serde_json::Value> {
+    member.json("GET", "/api/runs", "")["runs"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
