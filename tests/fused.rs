@@ -28,3 +28,8 @@ fn the_fused_tanh_is_the_composed_formula_in_f32() {
 fn an_out_of_range_target_gives_a_nan_loss() {
     check::an_out_of_range_target_gives_nan(&Device::default());
 }
+
+#[test]
+fn the_fused_linear_layer_is_burn_linear_bit_for_bit_in_f32() {
+    check::linear_is_burn_linear_bit_for_bit(&Device::default());
+}

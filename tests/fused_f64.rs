@@ -36,3 +36,8 @@ fn the_fused_tanh_is_burn_tanh_in_f64() {
 fn an_out_of_range_target_gives_a_nan_loss_in_f64() {
     check::an_out_of_range_target_gives_nan(&f64_device());
 }
+
+#[test]
+fn the_fused_linear_layer_is_burn_linear_bit_for_bit_in_f64() {
+    check::linear_is_burn_linear_bit_for_bit(&f64_device());
+}

@@ -9,6 +9,9 @@
 pub mod cross_entropy;
 #[cfg(feature = "flex")]
 mod flex_loops;
+pub mod linear;
+#[cfg(feature = "flex")]
+mod products;
 pub mod tanh;
 pub mod tanh_kernel;
 

@@ -7,6 +7,7 @@
 
 use burn::prelude::*;
 
+use crate::fused::linear::matmul;
 use crate::fused::tanh::tanh_backward;
 use crate::model::Activation;
 
@@ -52,7 +53,7 @@ pub fn hidden_delta(
     next_weight: Tensor<2>,
     derivative: Tensor<2>,
 ) -> Tensor<2> {
-    next_delta.matmul(next_weight.transpose()).mul(derivative)
+    matmul(next_delta, next_weight.transpose()).mul(derivative)
 }
 
 /// The same hidden error from the cached Z_l and A_l: for tanh, (δ_{l+1} · W_{l+1}ᵀ) ⊙ (1 − A²)
@@ -72,7 +73,7 @@ pub fn hidden_delta_through(
     output: Tensor<2>,
 ) -> Tensor<2> {
     match activation {
-        Activation::Tanh => tanh_backward(output, next_delta.matmul(next_weight.transpose())),
+        Activation::Tanh => tanh_backward(output, matmul(next_delta, next_weight.transpose())),
         _ => hidden_delta(
             next_delta,
             next_weight,
@@ -88,7 +89,7 @@ pub fn hidden_delta_through(
 /// - `delta` δ_l: `[m, n_l]`
 /// - returns: `[n_{l−1}, n_l]` (Burn layout)
 pub fn weight_grad(previous_activation: Tensor<2>, delta: Tensor<2>) -> Tensor<2> {
-    previous_activation.transpose().matmul(delta)
+    matmul(previous_activation.transpose(), delta)
 }
 
 /// Bias gradient: db_l = Σ_i δ_l (sum over the examples; the 1/m is in δ).

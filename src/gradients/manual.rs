@@ -10,6 +10,7 @@ use burn::module::Param;
 use burn::prelude::*;
 
 use super::equations::{bias_grad, hidden_delta_through, output_delta, sgd_update, weight_grad};
+use crate::fused::linear::{linear, matmul};
 use crate::loss::one_hot;
 use crate::model::Mlp;
 
@@ -54,11 +55,11 @@ pub fn forward(model: &Mlp, images: Tensor<2>) -> ForwardCache {
     let mut activations = vec![images];
     let mut pre_activations = Vec::with_capacity(model.hidden.len() + 1);
     for layer in &model.hidden {
-        let z = layer.forward(activations.last().unwrap().clone()); // [m, n_l]
+        let z = linear(layer, activations.last().unwrap().clone()); // [m, n_l]
         activations.push(model.activation.apply(z.clone()));
         pre_activations.push(z);
     }
-    let logits = model.output.forward(activations.last().unwrap().clone()); // [m, k]
+    let logits = linear(&model.output, activations.last().unwrap().clone()); // [m, k]
     activations.push(model.head.probabilities(logits.clone()));
     pre_activations.push(logits);
     ForwardCache {
@@ -146,7 +147,7 @@ pub fn input_gradient(model: &Mlp, cache: &ForwardCache, targets: Tensor<1, Int>
             cache.activations[l].clone(),
         );
     }
-    delta.matmul(weights[0].clone().transpose()) // [m, inputs]
+    matmul(delta, weights[0].clone().transpose()) // [m, inputs]
 }
 
 /// Forward and backward in one call.

@@ -12,6 +12,7 @@ use burn::prelude::*;
 
 use super::choices::{Activation, Head, WeightInit};
 use crate::error::Error;
+use crate::fused::linear::linear;
 use crate::limits::{MAX_HIDDEN_LAYERS, MAX_INIT_STD, MAX_PARAMETERS, MAX_WIDTH, thousands};
 
 /// Architecture and initialisation of an [`Mlp`].
@@ -178,9 +179,9 @@ impl Mlp {
     pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
         let mut a = images;
         for layer in &self.hidden {
-            a = self.activation.apply(layer.forward(a)); // [m, n_l]
+            a = self.activation.apply(linear(layer, a)); // [m, n_l]
         }
-        self.output.forward(a)
+        linear(&self.output, a)
     }
 
     /// Probabilities Ŷ = head(Z_L).

@@ -9,9 +9,9 @@ use super::divergence::Divergence;
 use super::fit::{Fit, Job};
 use super::manual_step::train_step;
 use super::metrics::EpochMetrics;
-use super::observer::{Pass, Progress, SharedObserver, notify, stop_wanted};
+use super::observer::{PROGRESS_REPORTS, Pass, Progress, SharedObserver, notify, stop_wanted};
 use super::warmup::warm_up;
-use super::watch::{PassReading, PassWatch};
+use super::watch::{Cadence, PassReading, PassWatch};
 use crate::data::{Batches, Order};
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
@@ -27,7 +27,7 @@ pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Res
     for epoch in first..=config.epochs {
         let started = Instant::now();
         let mut watch = PassWatch::training(model.head, train.steps());
-        let mut tell = Reporter::new(observer, epoch, Pass::Train, train.images());
+        let mut tell = Reporter::new(observer, epoch, Pass::Train, train.images(), train.steps());
         for batch in train.iter() {
             let batch = batch?;
             let images = batch.targets.dims()[0];
@@ -57,7 +57,7 @@ pub(super) fn fit(job: &Job<'_>, mut model: Mlp, done: Vec<EpochMetrics>) -> Res
             }
         }
         let trained = whole_pass(&watch)?;
-        let tell = Reporter::new(observer, epoch, Pass::Test, test.images());
+        let tell = Reporter::new(observer, epoch, Pass::Test, test.images(), test.steps());
         let tested = test_pass(&model, &test, tell)?;
         let metrics = EpochMetrics {
             epoch,
@@ -108,15 +108,22 @@ fn test_pass(model: &Mlp, test: &Batches, mut tell: Reporter<'_>) -> Result<Pass
     Ok(watch)
 }
 
-/// Progress events of one pass, from host counters.
+/// Progress events of one pass, from host counters, at the progress cadence.
 struct Reporter<'a> {
     observer: &'a SharedObserver,
     progress: Progress,
+    cadence: Cadence,
 }
 
 impl<'a> Reporter<'a> {
-    /// Tells `observer` that `pass` of `epoch` starts, over `total` images.
-    fn new(observer: &'a SharedObserver, epoch: usize, pass: Pass, total: usize) -> Self {
+    /// Tells `observer` that `pass` of `epoch` starts, over `total` images in `steps` batches.
+    fn new(
+        observer: &'a SharedObserver,
+        epoch: usize,
+        pass: Pass,
+        total: usize,
+        steps: usize,
+    ) -> Self {
         let progress = Progress {
             epoch,
             pass,
@@ -125,14 +132,20 @@ impl<'a> Reporter<'a> {
             total,
         };
         notify(observer, |o| o.progress(&progress));
-        Self { observer, progress }
+        Self {
+            observer,
+            progress,
+            cadence: Cadence::new(steps, PROGRESS_REPORTS),
+        }
     }
 
-    /// A batch of `images` images is done.
+    /// A batch of `images` images is done (told when the cadence is due).
     fn batch(&mut self, images: usize) {
         self.progress.batches += 1;
         self.progress.images += images;
-        let progress = self.progress;
-        notify(self.observer, |o| o.progress(&progress));
+        if self.cadence.due(self.progress.batches) {
+            let progress = self.progress;
+            notify(self.observer, |o| o.progress(&progress));
+        }
     }
 }

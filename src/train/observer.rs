@@ -51,6 +51,11 @@ pub enum Pass {
     Test,
 }
 
+/// Batches of a pass told to the observers at most, evenly spaced, the last one always (both
+/// engines tell the same ones). Each report wakes the Learner's event thread; a report every
+/// batch cost ≈ 40 µs per step in thread hand-offs.
+pub const PROGRESS_REPORTS: usize = 50;
+
 /// Where a pass of an epoch stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -73,7 +78,8 @@ pub trait RunObserver {
         Ok(())
     }
 
-    /// A pass of an epoch started (`batches` = 0) or a batch of it is done.
+    /// A pass of an epoch started (`batches` = 0), or batches of it are done: told after at
+    /// most [`PROGRESS_REPORTS`] of its batches, evenly spaced, and after its last.
     fn progress(&mut self, _progress: &Progress) {}
 
     /// The run's first epoch is complete (told just before its [`RunObserver::epoch_done`]):

@@ -2,13 +2,15 @@
 //! `tests/fused.rs` (f32) and `tests/fused_f64.rs` (f64, its own process).
 
 use backprop::fused::cross_entropy::{composed_softmax_cross_entropy, softmax_cross_entropy};
+use backprop::fused::linear::{linear, matmul};
 use backprop::fused::tanh::{composed_tanh, tanh};
 use backprop::gradients::equations::output_delta;
 use backprop::gradients::{Precision, difference};
 use backprop::loss::{objective, one_hot};
 use backprop::model::{Activation, Head, Mlp, MlpConfig};
+use burn::nn::LinearConfig;
 use burn::prelude::*;
-use burn::tensor::activation;
+use burn::tensor::{Distribution, activation};
 
 /// Every value of a tensor, in f64.
 pub fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f64> {
@@ -176,4 +178,67 @@ pub fn an_out_of_range_target_gives_nan(device: &Device) {
     let targets = Tensor::<1, Int>::from_ints([3, 12], device);
     let loss = values(softmax_cross_entropy(logits, targets));
     assert!(loss[0].is_nan(), "{loss:?}");
+}
+
+/// The fused linear layer is Burn's `Linear` bit for bit (its values, and its gradients at the
+/// input, the weight and the bias), and the fused product Burn's `matmul`, on the lab's shapes
+/// (batches of 128, the blocks' 64, the last batch's 96, one image) and on shapes around the
+/// limits of the split of a product's last columns (`src/fused/products.rs`).
+pub fn linear_is_burn_linear_bit_for_bit(device: &Device) {
+    let autodiff = device.clone().autodiff();
+    let shapes = [
+        (128, 784, 132),
+        (64, 784, 132),
+        (96, 784, 132),
+        (1, 784, 132),
+        (128, 132, 10),
+        (64, 10, 132),
+        (65, 600, 130),
+        (17, 20, 131),
+        (300, 48, 24),
+        (7, 3, 2),
+    ];
+    for (m, inputs, outputs) in shapes {
+        let case = format!("m={m} {inputs}→{outputs}");
+        autodiff.seed(m as u64);
+        let layer = LinearConfig::new(inputs, outputs).init(&autodiff);
+        let x = Tensor::<2>::random([m, inputs], Distribution::Normal(0.0, 1.0), device);
+        let g = Tensor::<2>::random([m, outputs], Distribution::Normal(0.0, 1.0), device);
+        let [fused, composed] = [true, false].map(|fused| {
+            let x = x.clone().autodiff().require_grad();
+            let z = if fused {
+                linear(&layer, x.clone())
+            } else {
+                layer.forward(x.clone())
+            };
+            let grads = z.clone().mul(g.clone().autodiff()).sum().backward();
+            let bias = layer.bias.as_ref().unwrap();
+            [
+                values(z.inner()),
+                values(x.grad(&grads).unwrap()),
+                values(layer.weight.grad(&grads).unwrap()),
+                values(bias.grad(&grads).unwrap()),
+            ]
+        });
+        for (i, name) in ["Z", "dX", "dW", "db"].iter().enumerate() {
+            assert!(
+                fused[i] == composed[i],
+                "{case}: fused {name} is not Burn's"
+            );
+        }
+        let w = layer.weight.val().inner();
+        let products = [
+            (x.clone(), w.clone()),
+            (x.clone().transpose(), g.clone()),
+            (g.clone(), w.clone().transpose()),
+        ];
+        for (a, b) in products {
+            let shape = (a.dims(), b.dims());
+            let fused = values(matmul(a.clone(), b.clone()));
+            assert!(
+                fused == values(a.matmul(b)),
+                "{case}: product {shape:?} is not Burn's"
+            );
+        }
+    }
 }

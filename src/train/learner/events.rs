@@ -1,5 +1,6 @@
 //! A `MetricsRenderer` for Burn's `Learner` that turns its callbacks into the events of a
-//! [`RunObserver`](crate::train::RunObserver): progress after each batch, and the epoch's
+//! [`RunObserver`](crate::train::RunObserver): progress at the batches the epoch loop tells
+//! (its [`super::strategy`]), and the epoch's
 //! figures, read on the device by the [`LearnerPasses`], once the epoch ends. It also passes a
 //! signal's stop request on to the Learner.
 
@@ -29,6 +30,9 @@ pub type ObserverError = Arc<Mutex<Option<Error>>>;
 /// Forwards the Learner's progress and epochs to an observer and records each epoch in an
 /// [`EpochLog`].
 pub struct LearnerEvents {
+    /// Images per batch of the training pass and of the test pass (all batches but a pass's
+    /// last are full, so the batches done follow from the images done).
+    batch_sizes: [usize; 2],
     log: EpochLog,
     observer: SharedObserver,
     error: ObserverError,
@@ -42,8 +46,9 @@ pub struct LearnerEvents {
 impl LearnerEvents {
     /// Events that append to `log` the epochs measured by `passes`, go to `observer` (its first
     /// error lands in `error` and stops the run), and pass a signal's stop request to
-    /// `interrupter`.
+    /// `interrupter`. `batch_sizes`: images per batch of the training and of the test pass.
     pub fn new(
+        batch_sizes: [usize; 2],
         log: EpochLog,
         observer: SharedObserver,
         error: ObserverError,
@@ -51,6 +56,7 @@ impl LearnerEvents {
         interrupter: Interrupter,
     ) -> Self {
         Self {
+            batch_sizes,
             log,
             observer,
             error,
@@ -158,7 +164,11 @@ impl TrainingProgressLogger for LearnerEvents {
     }
 
     fn update_split(&mut self, items_processed: usize) {
-        self.progress.batches += 1;
+        let batch_size = match self.progress.pass {
+            Pass::Train => self.batch_sizes[0],
+            Pass::Test => self.batch_sizes[1],
+        };
+        self.progress.batches = items_processed.div_ceil(batch_size.max(1));
         self.progress.images = items_processed;
         self.report_progress();
         if !self.interrupter.should_stop() && stop_wanted(&self.observer) {

@@ -10,12 +10,13 @@ use burn::optim::SgdConfig;
 use burn::prelude::*;
 use burn::train::checkpoint::{FileCheckpointer, KeepLastNCheckpoints};
 use burn::train::logger::InMemoryMetricLogger;
-use burn::train::{Interrupter, Learner, SupervisedTraining};
+use burn::train::{Interrupter, Learner, SupervisedTraining, TrainingStrategy};
 
 use super::events::{EpochLog, LearnerEvents, ObserverError};
 use super::passes::LearnerPasses;
 use super::step::GuardedMlp;
 use super::stop::StopAboveAccuracy;
+use super::strategy::CadencedLoop;
 use crate::data::{Batches, Order};
 use crate::error::{Error, Result};
 use crate::evaluate::EVAL_BATCH_SIZE;
@@ -41,6 +42,7 @@ pub fn fit(job: &Job<'_>, model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
         interrupter.clone(),
     );
     let events = LearnerEvents::new(
+        [config.batch_size, EVAL_BATCH_SIZE],
         Arc::clone(&log),
         job.observer.clone(),
         Arc::clone(&observer_error),
@@ -51,7 +53,9 @@ pub fn fit(job: &Job<'_>, model: Mlp, done: Vec<EpochMetrics>) -> Result<Fit> {
     // Nothing but our own files goes to the artifact directory: no experiment log, no metric
     // files; checkpoints go to its checkpoint/ folder. No Burn metric either: each reads the
     // device at every step; the passes measure the epoch on the device instead.
+    let steps = CadencedLoop::new(job.device.clone().autodiff(), train.steps(), test.steps());
     let mut training = SupervisedTraining::new(dir, train.loader(), test.loader())
+        .with_training_strategy(TrainingStrategy::Custom(Arc::new(steps)))
         .num_epochs(config.epochs)
         .renderer(Box::new(events))
         .with_application_logger(None)
