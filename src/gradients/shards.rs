@@ -6,6 +6,18 @@
 //! Each block runs its whole forward and backward pass on one thread, with single-threaded
 //! matrix products, so the threads meet once per step rather than at every operation. The sum
 //! equals the one-block gradient up to f32 rounding (checked in tests/shards.rs).
+//!
+//! Between two steps (the sum, the update, the next batch) the other threads have nothing to
+//! do, and rayon puts an idle thread to sleep after a few dozen yields: each step then began by
+//! waking it, and a woken thread starts late on a virtual machine (a round trip to a sleeping
+//! thread measured 42 µs on a 2-core AMD EPYC under KVM, against ≈ 300 µs of arithmetic per
+//! block), so its block ended late and the first thread often fell asleep waiting for it.
+//! [`in_blocks`] therefore keeps the other threads awake after a step until the next one (as
+//! OpenMP's threads wait by default), for at most [`AWAKE_FOR`].
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use burn::prelude::*;
 use rayon::prelude::*;
@@ -35,6 +47,50 @@ pub fn shard_count(rows: usize, threads: usize, largest_weights: usize) -> usize
     threads.min(rows / MIN_ROWS_PER_SHARD).max(1)
 }
 
+/// `work` of each block of rows, run in parallel on the current rayon pool, in block order;
+/// afterwards the pool's other threads wait awake for the next call (see the module
+/// documentation).
+pub fn in_blocks<T: Send>(
+    ranges: &[Range<usize>],
+    work: impl Fn(&Range<usize>) -> T + Sync + Send,
+) -> Vec<T> {
+    STEPS.fetch_add(1, Ordering::Release); // the threads kept awake take the new blocks
+    let done = ranges.par_iter().map(work).collect();
+    keep_awake(ranges.len().saturating_sub(1));
+    done
+}
+
+/// Calls of [`in_blocks`] begun in this process, by any run: a thread kept awake goes back to
+/// rayon at the next.
+static STEPS: AtomicU64 = AtomicU64::new(0);
+
+/// The longest a thread stays awake between two steps (a step of the lab's network takes
+/// ≈ 0.5 ms; past that, the run is in its test pass or at its epoch's end, and the thread may
+/// sleep).
+pub const AWAKE_FOR: Duration = Duration::from_millis(1);
+
+/// Keeps `threads` of the pool's other threads awake until the next [`in_blocks`] (or for
+/// [`AWAKE_FOR`]): each runs a task that waits, yielding its core to any other thread that
+/// needs it, then returns to rayon, which finds the next step's blocks at once. A task that
+/// lands on the calling thread returns at once.
+fn keep_awake(threads: usize) {
+    let (step, caller) = (STEPS.load(Ordering::Acquire), rayon::current_thread_index());
+    for _ in 0..threads {
+        rayon::spawn(move || {
+            if rayon::current_thread_index() == caller {
+                return;
+            }
+            let since = Instant::now();
+            while STEPS.load(Ordering::Acquire) == step && since.elapsed() < AWAKE_FOR {
+                for _ in 0..64 {
+                    std::hint::spin_loop();
+                }
+                std::thread::yield_now();
+            }
+        });
+    }
+}
+
 /// The row ranges of `shards` nearly equal blocks of `rows` rows (sizes differ by at most one).
 pub fn shard_ranges(rows: usize, shards: usize) -> Vec<std::ops::Range<usize>> {
     let shards = shards.clamp(1, rows.max(1));
@@ -62,22 +118,19 @@ pub fn sharded_gradients(
         let gradients = backward(model, &cache, targets.clone());
         return (gradients, cache.logits().clone());
     }
-    let blocks: Vec<(Gradients, Tensor<2>)> = ranges
-        .par_iter()
-        .map(|range| {
-            let cache = forward(model, images.clone().slice(range.clone()));
-            let gradients = backward(model, &cache, targets.clone().slice(range.clone()));
-            let share = range.len() as f64 / rows as f64; // m_s / m
-            let weighted = gradients
-                .into_iter()
-                .map(|g| LayerGradient {
-                    weight: g.weight.mul_scalar(share),
-                    bias: g.bias.mul_scalar(share),
-                })
-                .collect();
-            (weighted, cache.logits().clone())
-        })
-        .collect();
+    let blocks: Vec<(Gradients, Tensor<2>)> = in_blocks(&ranges, |range| {
+        let cache = forward(model, images.clone().slice(range.clone()));
+        let gradients = backward(model, &cache, targets.clone().slice(range.clone()));
+        let share = range.len() as f64 / rows as f64; // m_s / m
+        let weighted = gradients
+            .into_iter()
+            .map(|g| LayerGradient {
+                weight: g.weight.mul_scalar(share),
+                bias: g.bias.mul_scalar(share),
+            })
+            .collect();
+        (weighted, cache.logits().clone())
+    });
     let (gradient_blocks, logit_blocks): (Vec<Gradients>, Vec<Tensor<2>>) =
         blocks.into_iter().unzip();
     let gradients = gradient_blocks

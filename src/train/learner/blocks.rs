@@ -12,10 +12,9 @@
 use burn::module::ParamId;
 use burn::optim::GradientsParams;
 use burn::prelude::*;
-use rayon::prelude::*;
 
 use crate::data::MnistBatch;
-use crate::gradients::shards::shard_ranges;
+use crate::gradients::shards::{in_blocks, shard_ranges};
 use crate::loss;
 use crate::model::Mlp;
 
@@ -55,30 +54,27 @@ struct Block {
 pub fn block_step(mlp: &Mlp, batch: &MnistBatch, blocks: usize) -> BlockStep {
     let [rows, _] = batch.images.dims();
     let device = batch.images.device();
-    let done: Vec<Block> = shard_ranges(rows, blocks)
-        .par_iter()
-        .map(|range| {
-            let fork = mlp.clone().fork(&device);
-            let logits = fork.forward(batch.images.clone().slice(range.clone())); // [m_s, k]
-            let targets = batch.targets.clone().slice(range.clone()); // [m_s]
-            let share = range.len() as f64 / rows as f64;
-            let objective = loss::objective(fork.head, logits.clone(), targets).mul_scalar(share);
-            let grads = GradientsParams::from_grads(objective.clone().backward(), &fork);
-            let sums = parameter_ids(&fork)
-                .map(|(id, rank)| match rank {
-                    2 => grads.get::<2>(id).map(|g| g.sum()),
-                    _ => grads.get::<1>(id).map(|g| g.sum()),
-                })
-                .map(|sum| sum.unwrap_or_else(|| nan(&logits.device())))
-                .collect();
-            Block {
-                grads,
-                logits: logits.inner(),
-                objective: objective.inner(),
-                sums,
-            }
-        })
-        .collect();
+    let done: Vec<Block> = in_blocks(&shard_ranges(rows, blocks), |range| {
+        let fork = mlp.clone().fork(&device);
+        let logits = fork.forward(batch.images.clone().slice(range.clone())); // [m_s, k]
+        let targets = batch.targets.clone().slice(range.clone()); // [m_s]
+        let share = range.len() as f64 / rows as f64;
+        let objective = loss::objective(fork.head, logits.clone(), targets).mul_scalar(share);
+        let grads = GradientsParams::from_grads(objective.clone().backward(), &fork);
+        let sums = parameter_ids(&fork)
+            .map(|(id, rank)| match rank {
+                2 => grads.get::<2>(id).map(|g| g.sum()),
+                _ => grads.get::<1>(id).map(|g| g.sum()),
+            })
+            .map(|sum| sum.unwrap_or_else(|| nan(&logits.device())))
+            .collect();
+        Block {
+            grads,
+            logits: logits.inner(),
+            objective: objective.inner(),
+            sums,
+        }
+    });
     merge(mlp, done)
 }
 
