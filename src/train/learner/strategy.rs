@@ -10,12 +10,13 @@
 //! wakes an idle core slowly. Here a pass tells [`PROGRESS_REPORTS`] of its batches at most
 //! (the same ones the manual engine tells, so the observers hear the same events from both).
 
-use burn::data::dataloader::Progress as LoaderProgress;
+use burn::data::dataloader::DataLoader;
+use burn::optim::lr_scheduler::module_lr_scheduler::ModuleLearningRate;
 use burn::prelude::*;
 use burn::train::{
-    EventProcessorTraining, InferenceStep, Learner, LearnerEvent, LearnerModel,
+    EventProcessorTraining, InferenceStep, Interrupter, Learner, LearnerEvent, LearnerModel,
     SupervisedLearningStrategy, SupervisedTrainingEventProcessor, TrainLoader, TrainingComponents,
-    TrainingItem, ValidLoader,
+    TrainingError, TrainingItem, ValidLoader,
 };
 
 use crate::train::observer::PROGRESS_REPORTS;
@@ -71,34 +72,18 @@ impl<M: LearnerModel> SupervisedLearningStrategy<M> for CadencedLoop {
             };
             interrupter.fail_on_error(events.process_train(start));
             let cadence = Cadence::new(self.train_steps, PROGRESS_REPORTS);
-            let mut batches = train.iter();
-            let mut step = 0;
-            while let Some(batch) = batches.next() {
-                let batch = match batch {
-                    Ok(batch) => batch,
-                    Err(error) => {
-                        interrupter.fail(error);
-                        break;
-                    }
-                };
-                step += 1;
-                let output = learner.train_step(batch);
-                learner.lr_step();
-                learner.optimizer_step(output.grads);
-                if cadence.due(step) {
-                    let item = TrainingItem::new(
-                        output.item,
-                        batches.progress(),
-                        Some(step),
-                        Some(learner.lr_current()),
-                    );
-                    interrupter
-                        .fail_on_error(events.process_train(LearnerEvent::ProcessedItem(item)));
-                }
-                if interrupter.should_stop() {
-                    break;
-                }
-            }
+            run_pass(
+                train.as_ref(),
+                cadence,
+                &interrupter,
+                |batch| {
+                    let output = learner.train_step(batch);
+                    learner.lr_step();
+                    learner.optimizer_step(output.grads);
+                    (output.item, Some(learner.lr_current()))
+                },
+                |item| events.process_train(LearnerEvent::ProcessedItem(item)),
+            );
             interrupter.fail_on_error(events.process_train(LearnerEvent::EndSplit(epoch)));
             if interrupter.should_stop() {
                 break;
@@ -111,28 +96,13 @@ impl<M: LearnerModel> SupervisedLearningStrategy<M> for CadencedLoop {
             interrupter.fail_on_error(events.process_valid(start));
             let model = learner.model().valid();
             let cadence = Cadence::new(self.test_steps, PROGRESS_REPORTS);
-            let mut batches = test.iter();
-            let mut step = 0;
-            while let Some(batch) = batches.next() {
-                let batch = match batch {
-                    Ok(batch) => batch,
-                    Err(error) => {
-                        interrupter.fail(error);
-                        break;
-                    }
-                };
-                step += 1;
-                let output = InferenceStep::step(&model, batch);
-                if cadence.due(step) {
-                    let progress: LoaderProgress = batches.progress();
-                    let item = TrainingItem::new(output, progress, Some(step), None);
-                    interrupter
-                        .fail_on_error(events.process_valid(LearnerEvent::ProcessedItem(item)));
-                }
-                if interrupter.should_stop() {
-                    break;
-                }
-            }
+            run_pass(
+                test.as_ref(),
+                cadence,
+                &interrupter,
+                |batch| (InferenceStep::step(&model, batch), None),
+                |item| events.process_valid(LearnerEvent::ProcessedItem(item)),
+            );
             interrupter.fail_on_error(events.process_valid(LearnerEvent::EndSplit(epoch)));
             interrupter.fail_on_error(events.process_train(LearnerEvent::EndEpoch(epoch)));
             if checkpointer.is_some() || early_stopping.is_some() {
@@ -151,5 +121,37 @@ impl<M: LearnerModel> SupervisedLearningStrategy<M> for CadencedLoop {
             }
         }
         (learner.model(), event_processor)
+    }
+}
+
+/// One pass over `loader`: `step` of each batch (its output and the learning rate it ran
+/// with), and `tell` of the batches `cadence` makes due; it ends early at a loader error or a
+/// stop request, both given to `interrupter`.
+fn run_pass<I, O, E: Into<TrainingError>>(
+    loader: &dyn DataLoader<I>,
+    cadence: Cadence,
+    interrupter: &Interrupter,
+    mut step: impl FnMut(I) -> (O, Option<ModuleLearningRate>),
+    mut tell: impl FnMut(TrainingItem<O>) -> Result<(), E>,
+) {
+    let mut batches = loader.iter();
+    let mut done = 0;
+    while let Some(batch) = batches.next() {
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(error) => {
+                interrupter.fail(error);
+                break;
+            }
+        };
+        done += 1;
+        let (output, lr) = step(batch);
+        if cadence.due(done) {
+            let item = TrainingItem::new(output, batches.progress(), Some(done), lr);
+            interrupter.fail_on_error(tell(item));
+        }
+        if interrupter.should_stop() {
+            break;
+        }
     }
 }
