@@ -127,8 +127,10 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
     output
 }
 
-/// How many of the output's last columns [`product_vec`] computes apart: `n mod lanes` where
-/// that saves kernel rows, else 0.
+/// How many of the output's last columns [`product_vec`] computes apart: `n mod lanes` when
+/// they fill less than half of a register (then the second product, which packs its operands
+/// again, costs less than the lanes it saves: 4 of AVX-512's 16 f32 lanes, not 4 of AVX2's 8),
+/// else 0.
 ///
 /// The split keeps the products' values bit for bit: each element is still one fused
 /// multiply-add chain over k, cut where gemm cuts it. gemm cuts k at 512 for products of at most
@@ -141,18 +143,11 @@ fn tail_columns<E: Scalar>(m: usize, n: usize, k: usize) -> usize {
         return 0;
     }
     let tail = n % lanes;
-    if tail < 2 || m * tail <= 256 {
+    if tail < 2 || 2 * tail >= lanes || m * tail <= 256 {
         return 0;
     }
-    let padded = |x: usize, q: usize| x.div_ceil(q) * q;
-    let whole = padded(n, lanes) * padded(m, KERNEL_COLUMNS);
-    let split =
-        (n - tail) * padded(m, KERNEL_COLUMNS) + padded(m, lanes) * padded(tail, KERNEL_COLUMNS);
-    if split < whole { tail } else { 0 }
+    tail
 }
-
-/// The columns of gemm's x86 kernels (f32 and f64, AVX2 and AVX-512).
-const KERNEL_COLUMNS: usize = 6;
 
 /// Elements of `E` in one of gemm's vector registers on this CPU (0 where it is not known).
 fn vector_lanes<E>() -> usize {
