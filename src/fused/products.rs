@@ -7,9 +7,10 @@
 //! (`memmove` 14 %, `memset` 4 %, almost all under the weight gradients' products). Here gemm
 //! writes into the spare capacity of a `Vec`, which becomes the tensor's storage as it is.
 //!
-//! gemm is called with the very arguments flex passes it (the operands' strides, the output
-//! row-major, the same kernel choice and the same threshold for running on several threads),
-//! so the products are flex's bit for bit.
+//! gemm is called with the arguments flex passes it (the operands' strides, the output
+//! row-major, the same threshold for running on several threads), so the products are flex's
+//! bit for bit; the last columns that [`product_vec`] computes apart keep those bits too (see
+//! [`tail_columns`]).
 
 use burn::tensor::{Element, TensorData};
 use burn_flex::FlexTensor;
