@@ -74,7 +74,7 @@ pub fn linear<E: Scalar>(x: &FlexTensor, w: &FlexTensor, b: &FlexTensor) -> Flex
 /// gemm computes a row-major output as its transpose, so the output's columns are its kernel's
 /// rows, taken a vector register at a time: with 132 columns and 16 lanes (AVX-512, f32) the
 /// last 4 columns run a whole 16-row kernel, 14 % of the product's time for 3 % of its work.
-/// When that pays ([`tail_columns`]), the last `n mod lanes` columns are computed apart, into a
+/// Where that pays ([`split_of`]), the last `n mod lanes` columns are computed apart, into a
 /// column-major block whose kernel rows are the output's rows, and copied in place.
 fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
     let (a_shape, b_shape) = (a.layout().shape(), b.layout().shape());
@@ -86,13 +86,16 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
     }
     let a = Operand::of(a);
     let b = Operand::of(b);
-    let tail = tail_columns::<E>(m, n, k);
+    let split = split_of::<E>(m, n, k, &a, &b);
+    let tail = split.map_or(0, |split| split.columns);
     let head = n - tail;
     let mut output: Vec<E> = Vec::with_capacity(len);
     // SAFETY: the output has room for m·n elements; the first product writes the first `head`
     // columns of each row (strides (n, 1)) and the copy below the last `tail` ones, so every
-    // element is written before the length is set.
+    // element is written before the length is set. The column block's first product (depth 0)
+    // writes all of it; the next ones add to it.
     unsafe {
+        let whole = parallelism(m, n, k);
         gemm_into(
             m,
             head,
@@ -100,22 +103,31 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
             output.as_mut_ptr(),
             (n as isize, 1),
             &a,
-            &b.columns(0),
-            parallelism(m, n, k),
+            &b,
+            None,
+            whole,
         );
-        if tail > 0 {
-            let mut side: Vec<E> = Vec::with_capacity(m * tail);
-            gemm_into(
-                m,
-                tail,
-                k,
-                side.as_mut_ptr(),
-                (1, m as isize),
-                &a,
-                &b.columns(head),
-                parallelism(m, tail, k),
-            );
-            side.set_len(m * tail);
+        if let Some(Split { columns, depth }) = split {
+            let mut side: Vec<E> = Vec::with_capacity(m * columns);
+            let b = b.columns(head);
+            for start in (0..k).step_by(depth) {
+                let depth = depth.min(k - start);
+                let (a, b) = (a.columns(start), b.rows(start)); // from depth `start` on
+                let adds = (start > 0).then_some(());
+                let threads = parallelism(m, columns, depth);
+                gemm_into(
+                    m,
+                    columns,
+                    depth,
+                    side.as_mut_ptr(),
+                    (1, m as isize),
+                    &a,
+                    &b,
+                    adds,
+                    threads,
+                );
+            }
+            side.set_len(m * columns);
             let out = output.as_mut_ptr();
             for (j, column) in side.chunks_exact(m).enumerate() {
                 for (i, &value) in column.iter().enumerate() {
@@ -128,26 +140,62 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
     output
 }
 
-/// How many of the output's last columns [`product_vec`] computes apart: `n mod lanes` when
-/// they fill less than half of a register (then the second product, which packs its operands
-/// again, costs less than the lanes it saves: 4 of AVX-512's 16 f32 lanes, not 4 of AVX2's 8),
-/// else 0.
+/// The last columns of a product computed apart, and the depth (a share of k) each of their
+/// products sums over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Split {
+    columns: usize,
+    depth: usize,
+}
+
+/// Which of the output's last columns [`product_vec`] computes apart: `n mod lanes`, when they
+/// fill less than half of a register (then the second product, which packs its operands
+/// again, costs less than the lanes it saves: 4 of AVX-512's 16 f32 lanes, not 4 of AVX2's 8).
 ///
-/// The split keeps the products' values bit for bit: each element is still one fused
-/// multiply-add chain over k, cut where gemm cuts it. gemm cuts k at 512 for products of at most
-/// 64 × 64 and by its cache model otherwise, so past k = 512 both parts must stay above that
-/// size (m > 64). It sums outputs of at most 256 elements with horizontal dot products, one
-/// column as a matrix-vector product, and k ≤ 2 apart: the column block stays above those.
-fn tail_columns<E: Scalar>(m: usize, n: usize, k: usize) -> usize {
+/// The split keeps the products' values bit for bit: each element is still one chain of fused
+/// multiply-adds over k, cut where gemm cuts it for the whole product.
+/// - gemm cuts k by its cache model, except for outputs of at most 64 × 64, which it cuts at
+///   512. Past k = 512 the whole product and the first columns (more than 64 rows each, in
+///   gemm's orientation) are cut by the model; the column block is too when it has more than 64
+///   rows, and otherwise it is computed in products of the model's depth, one after the other.
+/// - gemm sums outputs of at most 256 elements whose operands are contiguous along k with
+///   horizontal dot products, one column as a matrix-vector product, and k ≤ 2 apart: the
+///   column block stays clear of those.
+fn split_of<E: Scalar>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &Operand<E>,
+    b: &Operand<E>,
+) -> Option<Split> {
     let lanes = vector_lanes::<E>();
-    if lanes == 0 || n <= lanes || k <= 2 || (k > 512 && m <= 64) {
-        return 0;
+    if lanes == 0 || n <= lanes || k <= 2 {
+        return None;
     }
-    let tail = n % lanes;
-    if tail < 2 || 2 * tail >= lanes || m * tail <= 256 {
-        return 0;
+    let columns = n % lanes;
+    let head = n - columns;
+    let horizontal = m * columns <= 256 && a.column_stride == 1 && b.row_stride == 1;
+    if columns < 2 || 2 * columns >= lanes || m < 2 || horizontal {
+        return None;
     }
-    tail
+    if k <= 512 || m > 64 {
+        return Some(Split { columns, depth: k });
+    }
+    if head <= 64 {
+        return None;
+    }
+    let depth = whole_product_depth::<E>(n, m, k)?;
+    (depth <= 512).then_some(Split { columns, depth })
+}
+
+/// The depth gemm sums a product over at once when its cache model cuts k (outputs above
+/// 64 × 64), for `rows` × `columns` in its own orientation: known here for f32 on AVX-512,
+/// whose kernel gemm 0.19 runs as 4 registers of 16 lanes by 6 columns.
+fn whole_product_depth<E: Scalar>(rows: usize, columns: usize, k: usize) -> Option<usize> {
+    const KERNEL: (usize, usize) = (4 * 16, 6);
+    let f32_avx512 = E::dtype() == burn::tensor::DType::F32 && vector_lanes::<E>() == 16;
+    f32_avx512
+        .then(|| gemm_common::cache::kernel_params(rows, columns, k, KERNEL.0, KERNEL.1, 4).kc)
 }
 
 /// Elements of `E` in one of gemm's vector registers on this CPU (0 where it is not known).
@@ -156,9 +204,7 @@ fn vector_lanes<E>() -> usize {
     {
         let bytes = if std::arch::is_x86_feature_detected!("avx512f") {
             64
-        } else if std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("fma")
-        {
+        } else if std::arch::is_x86_feature_detected!("fma") {
             32
         } else {
             return 0;
@@ -209,14 +255,24 @@ impl<E: Scalar> Operand<E> {
             column_stride: self.column_stride,
         }
     }
+
+    /// The same matrix from row `first` on.
+    fn rows(&self, first: usize) -> Self {
+        Self {
+            start: self.start.wrapping_offset(first as isize * self.row_stride),
+            row_stride: self.row_stride,
+            column_stride: self.column_stride,
+        }
+    }
 }
 
 /// dst = a·b for a `[m, k]` and b `[k, n]`, written at `dst` with strides (row, column), as
-/// flex calls gemm (nothing read from dst).
+/// flex calls gemm (nothing read from dst); with `adds`, dst + a·b instead (as gemm adds the
+/// sums of each depth it cuts k into).
 ///
 /// # Safety
 /// `a` and `b` must describe live matrices of those shapes, and `dst` have room for every
-/// element at its strides.
+/// element at its strides (and hold them all, with `adds`).
 #[allow(clippy::too_many_arguments)]
 unsafe fn gemm_into<E: Scalar>(
     m: usize,
@@ -226,8 +282,13 @@ unsafe fn gemm_into<E: Scalar>(
     (dst_row, dst_column): (isize, isize),
     a: &Operand<E>,
     b: &Operand<E>,
+    adds: Option<()>,
     parallelism: gemm::Parallelism,
 ) {
+    let (reads, kept) = match adds {
+        Some(()) => (true, E::ONE),
+        None => (false, E::ZERO),
+    };
     // SAFETY: as the caller guarantees.
     unsafe {
         gemm::gemm::<E>(
@@ -237,14 +298,14 @@ unsafe fn gemm_into<E: Scalar>(
             dst,
             dst_column,
             dst_row,
-            false,
+            reads,
             a.start,
             a.column_stride,
             a.row_stride,
             b.start,
             b.column_stride,
             b.row_stride,
-            E::ZERO,
+            kept,
             E::ONE,
             false,
             false,
