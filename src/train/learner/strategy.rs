@@ -22,7 +22,8 @@ use burn::train::{
 use crate::train::observer::PROGRESS_REPORTS;
 use crate::train::watch::Cadence;
 
-/// Burn's single-device training loop with the step events at the progress cadence.
+/// Burn's single-device training loop with the step events at the progress cadence (without
+/// Burn's gradient accumulation, which this engine does not use).
 pub struct CadencedLoop {
     /// The autodiff device the steps run on (the test pass runs on its plain twin).
     device: Device,
