@@ -6,6 +6,8 @@
 //! flex runs them (the default CPU backend, where they were measured); on the other backends
 //! each keeps its composed form, which is also the reference its tests compare it with.
 
+#[cfg(feature = "flex")]
+mod column_split;
 pub mod cross_entropy;
 #[cfg(feature = "flex")]
 mod flex_loops;

@@ -15,6 +15,7 @@
 use burn::tensor::{Element, TensorData};
 use burn_flex::FlexTensor;
 
+use super::column_split::{Split, split_of};
 use super::flex_loops::contiguous;
 
 /// flex's threshold for letting gemm split a product over the compute pool's threads
@@ -74,7 +75,7 @@ pub fn linear<E: Scalar>(x: &FlexTensor, w: &FlexTensor, b: &FlexTensor) -> Flex
 /// gemm computes a row-major output as its transpose, so the output's columns are its kernel's
 /// rows, taken a vector register at a time: with 132 columns and 16 lanes (AVX-512, f32) the
 /// last 4 columns run a whole 16-row kernel, 14 % of the product's time for 3 % of its work.
-/// Where that pays ([`split_of`]), the last `n mod lanes` columns are computed apart, into a
+/// Where that pays ([`split_of`](super::column_split::split_of)), the last `n mod lanes` columns are computed apart, into a
 /// column-major block whose kernel rows are the output's rows, and copied in place.
 fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
     let (a_shape, b_shape) = (a.layout().shape(), b.layout().shape());
@@ -86,7 +87,8 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
     }
     let a = Operand::of(a);
     let b = Operand::of(b);
-    let split = split_of::<E>(m, n, k, &a, &b);
+    let along_k = a.column_stride == 1 && b.row_stride == 1;
+    let split = split_of::<E>(m, n, k, along_k);
     let tail = split.map_or(0, |split| split.columns);
     let head = n - tail;
     let mut output: Vec<E> = Vec::with_capacity(len);
@@ -104,7 +106,7 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
             (n as isize, 1),
             &a,
             &b,
-            None,
+            false,
             whole,
         );
         if let Some(Split { columns, depth }) = split {
@@ -113,7 +115,7 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
             for start in (0..k).step_by(depth) {
                 let depth = depth.min(k - start);
                 let (a, b) = (a.columns(start), b.rows(start)); // from depth `start` on
-                let adds = (start > 0).then_some(());
+                let adds = start > 0;
                 let threads = parallelism(m, columns, depth);
                 gemm_into(
                     m,
@@ -138,83 +140,6 @@ fn product_vec<E: Scalar>(a: &FlexTensor, b: &FlexTensor) -> Vec<E> {
         output.set_len(len);
     }
     output
-}
-
-/// The last columns of a product computed apart, and the depth (a share of k) each of their
-/// products sums over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Split {
-    columns: usize,
-    depth: usize,
-}
-
-/// Which of the output's last columns [`product_vec`] computes apart: `n mod lanes`, when they
-/// fill less than half of a register (then the second product, which packs its operands
-/// again, costs less than the lanes it saves: 4 of AVX-512's 16 f32 lanes, not 4 of AVX2's 8).
-///
-/// The split keeps the products' values bit for bit: each element is still one chain of fused
-/// multiply-adds over k, cut where gemm cuts it for the whole product.
-/// - gemm cuts k by its cache model, except for outputs of at most 64 × 64, which it cuts at
-///   512. Past k = 512 the whole product and the first columns (more than 64 rows each, in
-///   gemm's orientation) are cut by the model; the column block is too when it has more than 64
-///   rows, and otherwise it is computed in products of the model's depth, one after the other.
-/// - gemm sums outputs of at most 256 elements whose operands are contiguous along k with
-///   horizontal dot products, one column as a matrix-vector product, and k ≤ 2 apart: the
-///   column block stays clear of those.
-fn split_of<E: Scalar>(
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &Operand<E>,
-    b: &Operand<E>,
-) -> Option<Split> {
-    let lanes = vector_lanes::<E>();
-    if lanes == 0 || n <= lanes || k <= 2 {
-        return None;
-    }
-    let columns = n % lanes;
-    let head = n - columns;
-    let horizontal = m * columns <= 256 && a.column_stride == 1 && b.row_stride == 1;
-    if columns < 2 || 2 * columns >= lanes || m < 2 || horizontal {
-        return None;
-    }
-    if k <= 512 || m > 64 {
-        return Some(Split { columns, depth: k });
-    }
-    if head <= 64 {
-        return None;
-    }
-    let depth = whole_product_depth::<E>(n, m, k)?;
-    (depth <= 512).then_some(Split { columns, depth })
-}
-
-/// The depth gemm sums a product over at once when its cache model cuts k (outputs above
-/// 64 × 64), for `rows` × `columns` in its own orientation: known here for f32 on AVX-512,
-/// whose kernel gemm 0.19 runs as 4 registers of 16 lanes by 6 columns.
-fn whole_product_depth<E: Scalar>(rows: usize, columns: usize, k: usize) -> Option<usize> {
-    const KERNEL: (usize, usize) = (4 * 16, 6);
-    let f32_avx512 = E::dtype() == burn::tensor::DType::F32 && vector_lanes::<E>() == 16;
-    f32_avx512
-        .then(|| gemm_common::cache::kernel_params(rows, columns, k, KERNEL.0, KERNEL.1, 4).kc)
-}
-
-/// Elements of `E` in one of gemm's vector registers on this CPU (0 where it is not known).
-fn vector_lanes<E>() -> usize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let bytes = if std::arch::is_x86_feature_detected!("avx512f") {
-            64
-        } else if std::arch::is_x86_feature_detected!("fma") {
-            32
-        } else {
-            return 0;
-        };
-        bytes / std::mem::size_of::<E>()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        0
-    }
 }
 
 /// flex's choice of threads for a product of m·n·k multiply-adds.
@@ -282,13 +207,10 @@ unsafe fn gemm_into<E: Scalar>(
     (dst_row, dst_column): (isize, isize),
     a: &Operand<E>,
     b: &Operand<E>,
-    adds: Option<()>,
+    adds: bool,
     parallelism: gemm::Parallelism,
 ) {
-    let (reads, kept) = match adds {
-        Some(()) => (true, E::ONE),
-        None => (false, E::ZERO),
-    };
+    let kept = if adds { E::ONE } else { E::ZERO };
     // SAFETY: as the caller guarantees.
     unsafe {
         gemm::gemm::<E>(
@@ -298,7 +220,7 @@ unsafe fn gemm_into<E: Scalar>(
             dst,
             dst_column,
             dst_row,
-            reads,
+            adds,
             a.start,
             a.column_stride,
             a.row_stride,
